@@ -1,0 +1,6 @@
+"""The Alexa layer: ask-sdk-core handlers around the dialogue machine. Never imports Flask."""
+
+from skill.alexa.handlers import TurnRecord
+from skill.alexa.runner import RequestRejected, SkillRunner
+
+__all__ = ["RequestRejected", "SkillRunner", "TurnRecord"]

@@ -1,0 +1,74 @@
+"""The skill as one callable: an Alexa envelope (dict) in, a response envelope (dict) and a log record out.
+
+Flask (``skill.web``) and AWS Lambda both call :meth:`SkillRunner.handle`; neither knows about ask_sdk.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from ask_sdk_core.exceptions import AskSdkException
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from skill.alexa.handlers import (
+    ApologyHandler,
+    ConversationHandler,
+    OtherRequestHandler,
+    Services,
+    SessionEndedHandler,
+    TurnRecord,
+)
+from skill.alexa.privacy import hash_user_id
+from skill.alexa.shape import application_ids, envelope_problem, user_id
+from skill.content import Library
+from skill.dialogue import DialogueState
+
+
+class RequestRejected(Exception):
+    """The envelope is not one this skill will answer (malformed, or for another skill)."""
+
+
+class SkillRunner:
+    """Builds the ask-sdk skill once and answers envelopes with it."""
+
+    def __init__(self, library: Library, *, id_salt: str, skill_ids: Iterable[str] = (),
+                 seed: int | None = None) -> None:
+        self._id_salt = id_salt
+        self._skill_ids = frozenset(skill_ids)
+        self._seed = seed
+        self._serializer = DefaultSerializer()
+        services = Services(library, self._rng_for)
+        builder = CustomSkillBuilder()
+        for handler in (ConversationHandler(services), SessionEndedHandler(), OtherRequestHandler()):
+            builder.add_request_handler(handler)
+        builder.add_exception_handler(ApologyHandler(services))
+        self._skill = builder.create()
+
+    def _rng_for(self, handler_input: HandlerInput, state: DialogueState) -> random.Random:
+        """System randomness in production; with a seed, the same session and turn always pick alike."""
+        if self._seed is None:
+            return random.Random()
+        session = handler_input.request_envelope.session
+        session_id = getattr(session, "session_id", None) or "-"
+        return random.Random(f"{self._seed}:{session_id}:{state.turns}")
+
+    def handle(self, payload: Any) -> tuple[dict[str, Any], TurnRecord]:
+        """Answer one envelope. Raises :class:`RequestRejected` for input that is not a request for this skill."""
+        problem = envelope_problem(payload)
+        if problem:
+            raise RequestRejected(problem)
+        if self._skill_ids and not application_ids(payload) <= self._skill_ids:
+            raise RequestRejected("skill ID does not match")
+        record = TurnRecord(request_type=payload["request"]["type"], user=hash_user_id(user_id(payload), self._id_salt))
+        try:
+            envelope = self._serializer.deserialize(json.dumps(payload), RequestEnvelope)
+        except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+            raise RequestRejected(f"envelope does not match Alexa's request format ({type(exc).__name__})") from exc
+        response = self._skill.invoke(request_envelope=envelope, context=record)
+        return self._serializer.serialize(response), record
