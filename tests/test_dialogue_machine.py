@@ -98,3 +98,11 @@ def test_the_graph_shows_every_state_and_the_end() -> None:
     for node in NODES:
         assert f"    {node} --> " in diagram
     assert "--> [*]" in diagram
+
+
+def test_the_documented_diagram_matches_the_table() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "dialogue.md").read_text(encoding="utf-8")
+    assert "```mermaid\n" + mermaid(default_machine()) + "```" in doc, (
+        "docs/dialogue.md is out of date: paste the output of 'secure-base graph' into it")
