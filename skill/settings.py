@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 ENV_PREFIX = "SECURE_BASE_"
+ENV_ALIASES = {"skill_ids": ENV_PREFIX + "SKILL_ID"}  # field -> extra variable read when the main one is unset
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,13 +36,18 @@ class Settings:
     seed: int | None = None
     max_body_bytes: int = 64 * 1024
     log_level: str = "INFO"
+    ca_bundle: Path | None = None  # PEM bundle of roots trusted for Alexa's signing chain; None: certifi's bundle
+    cert_fetch_timeout: float = 2.0  # seconds allowed for fetching Alexa's signing chain
+    endpoint_uri: str = ""  # the skill's public HTTPS endpoint (or Lambda ARN), written into the skill package
+    ssl_certificate_type: str = "Trusted"  # the endpoint's certificate: Trusted, Wildcard or SelfSigned
+    privacy_policy_url: str = ""  # written into the skill package's privacyAndCompliance
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
         """Settings from environment variables, then explicit overrides (flags), then defaults."""
         values: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
-            raw = environ.get(ENV_PREFIX + f.name.upper())
+            raw = environ.get(ENV_PREFIX + f.name.upper()) or environ.get(ENV_ALIASES.get(f.name, ""))
             if raw is not None and raw != "":
                 values[f.name] = _convert(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -61,8 +67,10 @@ def _convert(name: str, kind: Any, raw: str) -> Any:
             return raw.lower() in {"1", "true", "yes", "on"}
         if kind in {"int", "int | None"}:
             return int(raw)
-        if kind == "Path":
+        if kind in {"Path", "Path | None"}:
             return Path(raw).expanduser()
+        if kind == "float":
+            return float(raw)
         if kind == "tuple[str, ...]":
             return tuple(part.strip() for part in raw.split(",") if part.strip())
     except ValueError as exc:
