@@ -41,6 +41,11 @@ class Settings:
     endpoint_uri: str = ""  # the skill's public HTTPS endpoint (or Lambda ARN), written into the skill package
     ssl_certificate_type: str = "Trusted"  # the endpoint's certificate: Trusted, Wildcard or SelfSigned
     privacy_policy_url: str = ""  # written into the skill package's privacyAndCompliance
+    store: str = "sqlite"  # where profiles live: "sqlite" or "dynamodb"
+    sqlite_path: Path | None = None  # None: data_dir / "secure-base.sqlite3"
+    dynamodb_table: str = "secure-base"
+    dynamodb_region: str | None = None  # None: boto3's default (AWS_REGION)
+    dynamodb_endpoint_url: str | None = None  # e.g. http://localhost:8000 for DynamoDB Local
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> Settings:
