@@ -1,4 +1,4 @@
-"""The ``secure-base`` command: serve, chat, validate, build-model and graph."""
+"""The ``secure-base`` command: serve, chat, validate, build-model, graph and export-package."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from skill.content import ContentError, Library
+from skill.package import SSL_CERTIFICATE_TYPES
 from skill.settings import Settings, SettingsError
 
 PROG = "secure-base"
@@ -26,14 +28,10 @@ def _library(settings: Settings) -> Library:
     return load_checked_library(settings)
 
 
-def _contents(library: Library) -> list:
-    return sorted({id(c): c for c in (library.default, *library.locales.values())}.values(), key=lambda c: c.locale)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     library = _library(settings)
-    for content in _contents(library):
+    for content in library.all_contents():
         print(f"{content.locale}: {len(content.principles)} principles, {len(content.situations)} situations, "
               f"{len(content.pools)} dialog pools, {len(content.intents)} intents: OK")
     return 0
@@ -43,7 +41,8 @@ def cmd_build_model(args: argparse.Namespace) -> int:
     from skill.interaction_model import model_json, model_path, write_models
 
     settings = _settings(args)
-    contents = _contents(_library(settings))
+    library = _library(settings)
+    contents = [library.locales[name] for name in library.locale_names]
     if args.check:
         stale = [c.locale for c in contents
                  if not model_path(settings.model_dir, c.locale).is_file()
@@ -95,20 +94,42 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from skill.web.app import build_verifier
     from skill.web.server import LOOPBACK, serve
 
     settings = _settings(args, dev=args.dev or None, host=args.host, port=args.port, workers=args.workers,
                          skill_ids=tuple(args.skill_id) or None)
-    if not settings.dev:
-        print(f"{PROG} serve: production mode needs Alexa request verification, which is not built yet. "
-              f"Run '{PROG} serve --dev' (or 'make serve') for local development.", file=sys.stderr)
+    if not settings.dev and not settings.skill_ids:
+        print(f"{PROG} serve: production mode needs your skill ID, to refuse requests meant for other skills. "
+              f"Pass --skill-id amzn1.ask.skill.<...> (repeatable) or set SECURE_BASE_SKILL_IDS (comma-separated). "
+              f"For local development run '{PROG} serve --dev' (or 'make serve').", file=sys.stderr)
         return 2
+    build_verifier(settings)  # a bad CA bundle or timeout fails here, not in every worker
     library = _library(settings)
-    url = f"http://{LOOPBACK}:{settings.port}/alexa"
-    print(f"WARNING: development mode: Alexa signature and timestamp checks are OFF; listening on loopback only.\n"
-          f"Secure Base is listening on {url}\n"
-          f"Talk to it from another terminal:  .venv/bin/{PROG} chat --url {url}\n", flush=True)
+    if settings.dev:
+        url = f"http://{LOOPBACK}:{settings.port}/alexa"
+        print(f"WARNING: development mode: Alexa signature and timestamp checks are OFF; listening on loopback only.\n"
+              f"Secure Base is listening on {url}\n"
+              f"Talk to it from another terminal:  .venv/bin/{PROG} chat --url {url}\n", flush=True)
+    else:
+        print(f"Secure Base is listening on http://{settings.host}:{settings.port}/alexa with Alexa request "
+              f"verification on, for skill ID(s) {', '.join(settings.skill_ids)}. Put a TLS-terminating proxy in "
+              f"front of it (docs/deploy.md).", flush=True)
     serve(settings, library)
+    return 0
+
+
+def cmd_export_package(args: argparse.Namespace) -> int:
+    from skill.package import export_package
+
+    settings = _settings(args, endpoint_uri=args.endpoint_uri, ssl_certificate_type=args.ssl_certificate_type,
+                         privacy_policy_url=args.privacy_policy_url)
+    for path in export_package(_library(settings), settings, args.directory):
+        print(f"wrote {path}")
+    if not settings.privacy_policy_url:
+        print("note: no privacy policy URL (SECURE_BASE_PRIVACY_POLICY_URL or --privacy-policy-url); "
+              "certification for a health skill will ask for one", file=sys.stderr)
+    print(f"next: cd {args.directory} && ask deploy")
     return 0
 
 
@@ -139,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     graph = commands.add_parser("graph", help="print the dialogue state machine as a Mermaid diagram")
     graph.set_defaults(func=cmd_graph)
+
+    package = commands.add_parser("export-package", help="write an ASK CLI skill package (for 'ask deploy') to DIR")
+    package.add_argument("directory", type=Path, metavar="DIR", help="project directory to write")
+    package.add_argument("--endpoint-uri", help="the skill's https:// endpoint or Lambda ARN "
+                                                "(default SECURE_BASE_ENDPOINT_URI)")
+    package.add_argument("--ssl-certificate-type", choices=SSL_CERTIFICATE_TYPES,
+                         help="the endpoint's certificate (default SECURE_BASE_SSL_CERTIFICATE_TYPE or Trusted)")
+    package.add_argument("--privacy-policy-url", help="privacy policy URL (default SECURE_BASE_PRIVACY_POLICY_URL)")
+    package.set_defaults(func=cmd_export_package)
     return parser
 
 

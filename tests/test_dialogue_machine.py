@@ -7,7 +7,7 @@ import random
 import pytest
 
 from skill.dialogue import DialogueState, Event, step
-from skill.dialogue.actions import ACTIONS
+from skill.dialogue.registry import ACTIONS
 from skill.dialogue.graph import mermaid
 from skill.dialogue.machine import Machine, default_machine
 from skill.dialogue.table import ANY, END, EVENTS, NODES, TABLE, TableError, Transition

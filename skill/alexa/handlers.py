@@ -41,8 +41,7 @@ class Services:
     def __init__(self, library: Library, rng_for: Callable[[HandlerInput, DialogueState], random.Random]) -> None:
         self.library = library
         self.rng_for = rng_for
-        contents = [library.default, *library.locales.values()]
-        self._routers = {content.locale: IntentRouter(content) for content in contents}
+        self._routers = {content.locale: IntentRouter(content) for content in library.all_contents()}
 
     def router(self, content: Content) -> IntentRouter:
         return self._routers[content.locale]

@@ -5,7 +5,7 @@ This package never imports Flask, ask_sdk or boto3.
 
 from skill.content.errors import ContentError, Problem
 from skill.content.loader import load_library
-from skill.content.records import Content, IntentSpec, Library, Principle, Situation
+from skill.content.records import Content, IntentSpec, Library, Principle, Reflection, Situation
 
 __all__ = [
     "Content",
@@ -14,6 +14,7 @@ __all__ = [
     "Library",
     "Principle",
     "Problem",
+    "Reflection",
     "Situation",
     "load_library",
 ]

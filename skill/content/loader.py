@@ -7,15 +7,16 @@ reported together in one :class:`ContentError`, never as a traceback.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
-from skill.content import ssml
 from skill.content.errors import ContentError, Problem
+from skill.content.locales import DEFAULT_NAME, LOCALES_DIR, load_locales, localise
+from skill.content.reader import ID, Reader, UtteranceRegistry, join, kind, read_yaml
+from skill.content.reflections import REFLECTIONS_FILE, load_reflections
+from skill.content.safety import SAFETY_FILE, load_safety
 from skill.content.records import (
     DEFAULT_LOCALE,
     Content,
@@ -32,13 +33,9 @@ SITUATIONS_FILE = "situations.yaml"
 DIALOG_FILE = "dialog.yaml"
 INTENTS_FILE = "intents.yaml"
 
-_ID = re.compile(r"^[a-z]+(?:_[a-z]+)*$")
-_EVENT = re.compile(r"^[a-z]+(?:_[a-z]+)*$")
+_EVENT = ID
 _INTENT_NAME = re.compile(r"^[A-Z][A-Za-z]*Intent$")
 _SLOT_NAME = re.compile(r"^[A-Z][A-Za-z]*$")
-_UTTERANCE = re.compile(r"^[A-Za-z' .{}]+$")
-_SLOT_REF = re.compile(r"\{([^{}]*)\}")
-_PLACEHOLDER_SYNTAX = re.compile(r"\{[a-z_]+\}")
 _SYNONYM = re.compile(r"^[a-z' ]+$")
 _INVOCATION = re.compile(r"^[a-z][a-z' ]*[a-z]$")
 _FORBIDDEN_INVOCATION_WORDS = frozenset({
@@ -60,163 +57,16 @@ VALIDATE_MAX_WORDS = 40
 CHOICE_MAX_WORDS = 25
 TITLE_MAX_WORDS = 8
 DIALOG_MAX_WORDS = 80
-FRAGMENT_MAX_CHARS = 2000
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that rejects a key given twice in one mapping."""
-
-
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-
-
-class _Reader:
-    """Validates the values of one YAML file, recording problems instead of raising."""
-
-    def __init__(self, file: str, problems: list[Problem]) -> None:
-        self.file = file
-        self.problems = problems
-
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.file, path, message))
-
-    def mapping(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict | None:
-        """A mapping with exactly the allowed keys; reports missing and unknown ones."""
-        if not isinstance(value, dict):
-            self.problem(path, f"expected a mapping, found {_kind(value)}")
-            return None
-        required, optional = set(required), set(optional)
-        for key in sorted(required - value.keys()):
-            self.problem(_join(path, key), "missing required field")
-        for key in sorted(set(value) - required - optional, key=str):
-            self.problem(_join(path, str(key)), f"unknown field (allowed: {', '.join(sorted(required | optional))})")
-        return value
-
-    def items(self, value: Any, path: str, min_items: int = 1) -> list:
-        if not isinstance(value, list):
-            self.problem(path, f"expected a list, found {_kind(value)}")
-            return []
-        if len(value) < min_items:
-            self.problem(path, f"needs at least {min_items} item{'s' if min_items != 1 else ''}, found {len(value)}")
-        return value
-
-    def identifier(self, value: Any, path: str, pattern: re.Pattern = _ID) -> str | None:
-        if not isinstance(value, str) or not pattern.match(value):
-            self.problem(path, f"{value!r} is not a valid name (expected {pattern.pattern})")
-            return None
-        return value
-
-    def speech(self, value: Any, path: str, max_words: int, placeholders: bool = False) -> str:
-        """A spoken SSML fragment within a word limit."""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(path, f"expected spoken text, found {_kind(value)}")
-            return ""
-        text = value.strip()
-        if len(text) > FRAGMENT_MAX_CHARS:
-            self.problem(path, f"is {len(text)} characters; keep a phrasing under {FRAGMENT_MAX_CHARS}")
-        for message in ssml.fragment_problems(text):
-            self.problem(path, message)
-        stripped = _PLACEHOLDER_SYNTAX.sub("", text) if placeholders else text
-        if "{" in stripped or "}" in stripped:
-            self.problem(path, "braces are only allowed around a placeholder such as {title}")
-        words = ssml.word_count(text)
-        if words > max_words:
-            self.problem(path, f"is {words} words; the limit here is {max_words}")
-        return text
-
-    def pool(self, value: Any, path: str, max_words: int, min_items: int = 1, placeholders: bool = False) -> tuple[str, ...]:
-        phrasings = [self.speech(v, f"{path}[{i}]", max_words, placeholders)
-                     for i, v in enumerate(self.items(value, path, min_items))]
-        seen: dict[str, int] = {}
-        for i, text in enumerate(phrasings):
-            if text and text in seen:
-                self.problem(f"{path}[{i}]", f"repeats {path}[{seen[text]}]; each phrasing in a pool must differ")
-            seen.setdefault(text, i)
-        return tuple(phrasings)
-
-    def phrases(self, value: Any, path: str, min_items: int, pattern: re.Pattern) -> tuple[str, ...]:
-        result = []
-        for i, item in enumerate(self.items(value, path, min_items)):
-            if not isinstance(item, str) or not pattern.match(item.strip()):
-                self.problem(f"{path}[{i}]", f"{item!r} may use only letters, spaces and apostrophes")
-                continue
-            result.append(" ".join(item.split()))
-        return tuple(result)
-
-
-class _UtteranceRegistry:
-    """Sample utterances across the whole model, so one phrase never belongs to two intents."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, tuple[str, str]] = {}
-
-    def add(self, reader: _Reader, path: str, utterance: str, slots: Mapping[str, str]) -> str | None:
-        text = " ".join(utterance.split())
-        if not _UTTERANCE.match(text):
-            reader.problem(path, f"{utterance!r}: a sample may use only letters, spaces, apostrophes and {{Slot}}s")
-            return None
-        refs = _SLOT_REF.findall(text)
-        for ref in refs:
-            if ref not in slots:
-                reader.problem(path, f"{utterance!r} names slot {{{ref}}}, which this intent does not define")
-        if refs and not _SLOT_REF.sub("", text).strip():
-            reader.problem(path, f"{utterance!r} is only a slot; a sample needs carrier words around it")
-        key = _SLOT_REF.sub(lambda m: "{" + m.group(1).lower() + "}", text.lower())
-        if key in self._seen:
-            other_file, other_path = self._seen[key]
-            reader.problem(path, f"duplicate sample utterance {utterance!r} (also at {other_file}: {other_path})")
-            return None
-        self._seen[key] = (reader.file, path)
-        return text
-
-
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else type(value).__name__
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _read_yaml(directory: Path, name: str, problems: list[Problem]) -> Any:
-    path = directory / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, "", f"file not found in {directory}"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, "", f"cannot be read: {exc}"))
-        return None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        detail = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(name, where, f"is not valid YAML: {detail}"))
-        return None
-
-
-def _top(reader: _Reader, document: Any, key: str) -> list:
+def _top(reader: Reader, document: Any, key: str) -> list:
     if document is None:
         return []
     top = reader.mapping(document, "", required={key})
     return reader.items(top.get(key), key) if top else []
 
 
-def _load_principles(document: Any, reader: _Reader, pools: dict, sources: dict) -> tuple[Principle, ...]:
+def _load_principles(document: Any, reader: Reader, pools: dict, sources: dict) -> tuple[Principle, ...]:
     principles: list[Principle] = []
     fields = {"id", "number", "title", "short", "more", "practice", "question", "synonyms"}
     synonym_owner: dict[str, str] = {}
@@ -260,7 +110,7 @@ def _load_principles(document: Any, reader: _Reader, pools: dict, sources: dict)
     return tuple(principles)
 
 
-def _check_unique(reader: _Reader, records: list, top: str, field: str, value: Callable[[Any], Any]) -> None:
+def _check_unique(reader: Reader, records: list, top: str, field: str, value: Callable[[Any], Any]) -> None:
     seen: dict[Any, int] = {}
     for i, record in enumerate(records):
         key = value(record)
@@ -269,7 +119,7 @@ def _check_unique(reader: _Reader, records: list, top: str, field: str, value: C
         seen.setdefault(key, i)
 
 
-def _load_situations(document: Any, reader: _Reader, principle_ids: set[str], utterances: _UtteranceRegistry,
+def _load_situations(document: Any, reader: Reader, principle_ids: set[str], utterances: UtteranceRegistry,
                      pools: dict, sources: dict) -> tuple[Situation, ...]:
     situations: list[Situation] = []
     fields = {"id", "name", "utterances", "validate", "principles", "choice"}
@@ -282,7 +132,7 @@ def _load_situations(document: Any, reader: _Reader, principle_ids: set[str], ut
         samples = []
         for j, text in enumerate(reader.items(record.get("utterances"), f"{path}.utterances", 10)):
             if not isinstance(text, str):
-                reader.problem(f"{path}.utterances[{j}]", f"expected a phrase, found {_kind(text)}")
+                reader.problem(f"{path}.utterances[{j}]", f"expected a phrase, found {kind(text)}")
                 continue
             added = utterances.add(reader, f"{path}.utterances[{j}]", text, {})
             if added:
@@ -313,11 +163,11 @@ def _load_situations(document: Any, reader: _Reader, principle_ids: set[str], ut
     return tuple(situations)
 
 
-def _load_dialog(document: Any, reader: _Reader, pools: dict, sources: dict) -> None:
+def _load_dialog(document: Any, reader: Reader, pools: dict, sources: dict) -> None:
     def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
             for key, child in node.items():
-                child_path = _join(path, str(key))
+                child_path = join(path, str(key))
                 if reader.identifier(key, child_path) is not None:
                     walk(child, child_path)
             return
@@ -329,12 +179,12 @@ def _load_dialog(document: Any, reader: _Reader, pools: dict, sources: dict) -> 
 
     if document is not None:
         if not isinstance(document, dict):
-            reader.problem("", f"expected a mapping of dialog keys, found {_kind(document)}")
+            reader.problem("", f"expected a mapping of dialog keys, found {kind(document)}")
         else:
             walk(document, "")
 
 
-def _load_intents(document: Any, reader: _Reader, utterances: _UtteranceRegistry,
+def _load_intents(document: Any, reader: Reader, utterances: UtteranceRegistry,
                   situation_intents: set[str]) -> tuple[str, tuple[IntentSpec, ...], Mapping[str, str]]:
     top = reader.mapping(document, "", required={"invocation", "intents", "builtins"}) if document is not None else None
     if top is None:
@@ -356,7 +206,7 @@ def _load_intents(document: Any, reader: _Reader, utterances: _UtteranceRegistry
         samples = []
         for j, text in enumerate(reader.items(record.get("samples"), f"{path}.samples", 3)):
             if not isinstance(text, str):
-                reader.problem(f"{path}.samples[{j}]", f"expected a phrase, found {_kind(text)}")
+                reader.problem(f"{path}.samples[{j}]", f"expected a phrase, found {kind(text)}")
                 continue
             added = utterances.add(reader, f"{path}.samples[{j}]", text, slots)
             if added:
@@ -366,7 +216,7 @@ def _load_intents(document: Any, reader: _Reader, utterances: _UtteranceRegistry
     return invocation, tuple(intents), builtins
 
 
-def _check_invocation(reader: _Reader, value: Any) -> str:
+def _check_invocation(reader: Reader, value: Any) -> str:
     if not isinstance(value, str) or not _INVOCATION.match(value):
         reader.problem("invocation", f"{value!r}: use lower-case letters and spaces only")
         return ""
@@ -379,9 +229,9 @@ def _check_invocation(reader: _Reader, value: Any) -> str:
     return value
 
 
-def _check_slots(reader: _Reader, slots: Any, path: str, intent_name: str) -> dict[str, str]:
+def _check_slots(reader: Reader, slots: Any, path: str, intent_name: str) -> dict[str, str]:
     if not isinstance(slots, dict):
-        reader.problem(path, f"expected a mapping of slot name to slot type, found {_kind(slots)}")
+        reader.problem(path, f"expected a mapping of slot name to slot type, found {kind(slots)}")
         return {}
     checked = {}
     for slot, slot_type in slots.items():
@@ -397,9 +247,9 @@ def _check_slots(reader: _Reader, slots: Any, path: str, intent_name: str) -> di
     return checked
 
 
-def _check_builtins(reader: _Reader, value: Any) -> Mapping[str, str]:
+def _check_builtins(reader: Reader, value: Any) -> Mapping[str, str]:
     if not isinstance(value, dict):
-        reader.problem("builtins", f"expected a mapping of built-in intent to event, found {_kind(value)}")
+        reader.problem("builtins", f"expected a mapping of built-in intent to event, found {kind(value)}")
         return MappingProxyType({})
     builtins = {}
     for name, event in value.items():
@@ -412,39 +262,54 @@ def _check_builtins(reader: _Reader, value: Any) -> Mapping[str, str]:
     return MappingProxyType(builtins)
 
 
-def load_content(directory: Path, locale: str = DEFAULT_LOCALE) -> Content:
-    """Load and validate the content in ``directory``; raise :class:`ContentError` listing every problem."""
-    problems: list[Problem] = []
+def _load_base(directory: Path, problems: list[Problem]) -> Content:
+    """The one English source, validated; problems are added to ``problems``."""
     pools: dict[str, tuple[str, ...]] = {}
     sources: dict[str, Source] = {}
-    utterances = _UtteranceRegistry()
+    utterances = UtteranceRegistry()
 
     principles = _load_principles(
-        _read_yaml(directory, PRINCIPLES_FILE, problems), _Reader(PRINCIPLES_FILE, problems), pools, sources)
+        read_yaml(directory, PRINCIPLES_FILE, problems), Reader(PRINCIPLES_FILE, problems), pools, sources)
+    principle_ids = {p.id for p in principles}
     situations = _load_situations(
-        _read_yaml(directory, SITUATIONS_FILE, problems), _Reader(SITUATIONS_FILE, problems),
-        {p.id for p in principles}, utterances, pools, sources)
-    _load_dialog(_read_yaml(directory, DIALOG_FILE, problems), _Reader(DIALOG_FILE, problems), pools, sources)
+        read_yaml(directory, SITUATIONS_FILE, problems), Reader(SITUATIONS_FILE, problems),
+        principle_ids, utterances, pools, sources)
+    _load_dialog(read_yaml(directory, DIALOG_FILE, problems), Reader(DIALOG_FILE, problems), pools, sources)
+    reflections = load_reflections(
+        read_yaml(directory, REFLECTIONS_FILE, problems), Reader(REFLECTIONS_FILE, problems),
+        principle_ids, {s.id for s in situations}, pools, sources)
+    safety, safety_intents = load_safety(
+        read_yaml(directory, SAFETY_FILE, problems), Reader(SAFETY_FILE, problems), principle_ids, utterances,
+        pools, sources)
     invocation, intents, builtins = _load_intents(
-        _read_yaml(directory, INTENTS_FILE, problems), _Reader(INTENTS_FILE, problems), utterances,
-        {situation_intent_name(s.id) for s in situations})
-    if problems:
-        raise ContentError(problems)
+        read_yaml(directory, INTENTS_FILE, problems), Reader(INTENTS_FILE, problems), utterances,
+        {situation_intent_name(s.id) for s in situations} | set(safety.intent_kinds))
     return Content(
-        locale=locale,
+        locale=DEFAULT_LOCALE,
         invocation=invocation,
         principles=tuple(sorted(principles, key=lambda p: p.number)),
         situations=situations,
-        intents=intents,
+        intents=(*intents, *safety_intents),
         builtins=builtins,
         pools=MappingProxyType(pools),
         sources=MappingProxyType(sources),
+        reflections=reflections,
+        safety=safety,
     )
 
 
 def load_library(directory: Path) -> Library:
-    """Load the content for every locale the skill speaks."""
+    """Load the content once and build it for every locale; raise :class:`ContentError` listing every problem."""
     if not directory.is_dir():
         raise ContentError([Problem(str(directory), "", "content directory not found")])
-    default = load_content(directory)
-    return Library(default=default, locales=MappingProxyType({default.locale: default}))
+    problems: list[Problem] = []
+    base = _load_base(directory, problems)
+    overrides = load_locales(directory, problems)
+    if DEFAULT_LOCALE not in overrides:
+        problems.append(Problem(f"{LOCALES_DIR}/{DEFAULT_LOCALE}.yaml", "", "file not found: the default locale "
+                                                                             "needs its helplines"))
+    if problems:
+        raise ContentError(problems)
+    locales = {name: localise(base, name, o) for name, o in overrides.items() if name != DEFAULT_NAME}
+    default = localise(base, DEFAULT_NAME, overrides[DEFAULT_NAME])
+    return Library(default=default, locales=MappingProxyType(locales))

@@ -56,6 +56,43 @@ class IntentSpec:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a guided reflection: a prompt (pooled under its key) and the silence after it."""
+
+    key: str
+    pause_seconds: int
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """A guided reflection: spoken steps with real pauses, linked to principles and situations."""
+
+    id: str
+    principles: tuple[str, ...]
+    situations: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def title_key(self) -> str:
+        return f"reflections.{self.id}.title"
+
+    @property
+    def closing_key(self) -> str:
+        return f"reflections.{self.id}.closing"
+
+
+@dataclass(frozen=True)
+class Safety:
+    """Disclosure handling: which intents carry which disclosure, the free-text screen, and what
+    changes in a session after an abuse disclosure."""
+
+    intent_kinds: Mapping[str, str]
+    screen: Mapping[str, tuple[str, ...]]
+    withhold_after_abuse: frozenset[str]
+    replace_after_abuse: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a pool came from, for error messages."""
 
@@ -75,11 +112,14 @@ class Content:
     builtins: Mapping[str, str]
     pools: Mapping[str, tuple[str, ...]]
     sources: Mapping[str, Source]
+    reflections: tuple[Reflection, ...] = ()
+    safety: Safety = Safety(MappingProxyType({}), MappingProxyType({}), frozenset(), MappingProxyType({}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_principles_by_id", MappingProxyType({p.id: p for p in self.principles}))
         object.__setattr__(self, "_principles_by_number", MappingProxyType({p.number: p for p in self.principles}))
         object.__setattr__(self, "_situations_by_id", MappingProxyType({s.id: s for s in self.situations}))
+        object.__setattr__(self, "_reflections_by_id", MappingProxyType({r.id: r for r in self.reflections}))
 
     def principle(self, principle_id: str) -> Principle | None:
         return self._principles_by_id.get(principle_id)  # type: ignore[attr-defined]
@@ -89,6 +129,9 @@ class Content:
 
     def situation(self, situation_id: str) -> Situation | None:
         return self._situations_by_id.get(situation_id)  # type: ignore[attr-defined]
+
+    def reflection(self, reflection_id: str) -> Reflection | None:
+        return self._reflections_by_id.get(reflection_id)  # type: ignore[attr-defined]
 
     def principle_for_phrase(self, phrase: str) -> Principle | None:
         """Find a principle by its title or one of its synonyms, ignoring case and punctuation."""
@@ -108,7 +151,8 @@ def _normalise(phrase: str) -> str:
 
 @dataclass(frozen=True)
 class Library:
-    """Content for every locale the skill speaks, with a fallback for unknown ones."""
+    """Content for every locale the skill speaks. ``default`` serves unknown locales: the default
+    locale's words, with helplines that point to local services instead of one country's numbers."""
 
     default: Content
     locales: Mapping[str, Content]
@@ -119,3 +163,7 @@ class Library:
     @property
     def locale_names(self) -> tuple[str, ...]:
         return tuple(sorted(self.locales))
+
+    def all_contents(self) -> tuple[Content, ...]:
+        """Every distinct content: each locale's, then the default for unknown locales."""
+        return (*(self.locales[name] for name in self.locale_names), self.default)

@@ -1,4 +1,4 @@
-"""The actions named in the transition table: each says something and returns the updated state.
+"""Reassurance and the moves every state shares: each action says something and returns the new state.
 
 Actions choose dialog keys only; the wording lives in content. The machine fills in what every
 turn shares (state node, reprompt, misses, repeat memory).
@@ -6,90 +6,63 @@ turn shares (state node, reprompt, misses, repeat memory).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from types import MappingProxyType
+from dataclasses import replace
 
-from skill.content import Content, Principle
-from skill.dialogue.events import Event
-from skill.dialogue.phrasing import Picker
-from skill.dialogue.state import DialogueState, ParamValue, Part, Ref
-from skill.dialogue.table import END
+from skill.content import Content
+from skill.dialogue.guidance import allowed, principle_prefix
+from skill.dialogue.reply import Ctx
+from skill.dialogue.state import DialogueState, Ref
+from skill.dialogue.table import STAY
 
-# Offer options, in the order they are offered, and the pool naming each one.
-GUIDANCE_OPTIONS = ("more", "practice", "question", "next")
+# Offer options, in the order they are offered; each has a pool ``offer.option.<name>``.
+GUIDANCE_OPTIONS = ("more", "practice", "question", "next", "reflect")
 FINAL_OPTIONS = ("something_else", "done")
 MAX_MISSES = 3
 
 
-@dataclass
-class Reply:
-    """What an action says: parts of speech, a card, and any change to where the conversation goes."""
-
-    content: Content
-    picker: Picker
-    parts: list[Part] = field(default_factory=list)
-    card_principle: str | None = None
-    ends: bool = False
-    goto: str | None = None
-    replay: DialogueState | None = None
-
-    def say(self, key: str, **params: ParamValue) -> None:
-        self.parts.append(Part(key, self.picker.pick(key), tuple(params.items())))
-
-    def ref(self, key: str) -> Ref:
-        return Ref(key, self.picker.pick(key))
-
-    def end(self) -> None:
-        self.ends = True
-        self.goto = END
+def cleared(state: DialogueState) -> DialogueState:
+    """The state with no topic in play (the person's session flags stay)."""
+    return replace(state, situation=None, principle=None, heard=(), offer=(), reflection=None, step=0,
+                   list_start=0)
 
 
-@dataclass(frozen=True)
-class Ctx:
-    """Everything an action may read."""
-
-    state: DialogueState
-    event: Event
-    content: Content
-    reply: Reply
+def title_ref(ctx: Ctx, prefix: str) -> Ref:
+    return ctx.reply.ref(f"{prefix}.title")
 
 
-Action = Callable[[Ctx], DialogueState]
+def _prefix(ctx: Ctx) -> str:
+    prefix = principle_prefix(ctx.content, ctx.state, ctx.state.principle or "")
+    assert prefix is not None, "a withheld principle is never the current one"
+    return prefix
 
 
-def _cleared(state: DialogueState) -> DialogueState:
-    return replace(state, situation=None, principle=None, heard=(), offer=())
-
-
-def _title(ctx: Ctx, principle: Principle) -> Ref:
-    return ctx.reply.ref(f"principles.{principle.id}.title")
-
-
-def _current(ctx: Ctx) -> Principle:
-    principle = ctx.content.principle(ctx.state.principle or "")
-    assert principle is not None, "the machine resets states whose principle is unknown"
-    return principle
-
-
-def _next_principle(content: Content, state: DialogueState) -> Principle | None:
-    """The next idea: the situation's next principle, or the next by number when browsing."""
+def next_principle(content: Content, state: DialogueState, step: int = 1) -> str | None:
+    """The next (or, with ``step=-1``, previous) idea: in the situation's order, or by number when
+    browsing, wrapping around. Principles withheld in this session are skipped."""
     situation = content.situation(state.situation or "")
     if situation is not None:
-        order = situation.principles
+        order = allowed(content, state, situation.principles)
         if state.principle not in order:
-            return content.principle(order[0])
-        position = order.index(state.principle) + 1
-        return content.principle(order[position]) if position < len(order) else None
-    current = content.principle(state.principle or "")
-    number = 1 if current is None else current.number % len(content.principles) + 1
-    return content.principle_by_number(number)
+            return order[0] if order and step > 0 else None
+        position = order.index(state.principle) + step
+        return order[position] if 0 <= position < len(order) else None
+    order = allowed(content, state, [p.id for p in content.principles])
+    if not order:
+        return None
+    if state.principle not in order:
+        return order[0] if step > 0 else order[-1]
+    return order[(order.index(state.principle) + step) % len(order)]
 
 
-def _offer(ctx: Ctx, state: DialogueState) -> DialogueState:
+def _reflection_available(content: Content) -> bool:
+    return bool(content.reflections)
+
+
+def offer(ctx: Ctx, state: DialogueState) -> DialogueState:
     """Ask what they would like next, from what they have not heard yet; "yes" will take the first option."""
-    has_next = _next_principle(ctx.content, state) is not None
-    remaining = [o for o in GUIDANCE_OPTIONS if o not in state.heard and (o != "next" or has_next)]
+    has_next = next_principle(ctx.content, state) is not None
+    usable = {"next": has_next, "reflect": _reflection_available(ctx.content)}
+    remaining = [o for o in GUIDANCE_OPTIONS if o not in state.heard and usable.get(o, True)]
     if len(remaining) >= 2:
         options = remaining[:2]
     elif remaining:
@@ -101,26 +74,51 @@ def _offer(ctx: Ctx, state: DialogueState) -> DialogueState:
     return replace(state, offer=tuple(options))
 
 
-def _present(ctx: Ctx, principle: Principle, situation: str | None) -> DialogueState:
-    """Speak a principle's short version and offer more."""
-    ctx.reply.say(f"principles.{principle.id}.short")
-    ctx.reply.card_principle = principle.id
-    state = replace(ctx.state, situation=situation, principle=principle.id, heard=(), offer=())
-    return _offer(ctx, state)
+def withheld(ctx: Ctx) -> DialogueState:
+    """After an abuse disclosure: no guidance that could be unsafe; safety comes first."""
+    ctx.reply.say("safety.withheld")
+    ctx.reply.show = ("safety", "abuse")
+    ctx.reply.goto = "safety"
+    return replace(cleared(ctx.state), disclosure="abuse")
+
+
+def present(ctx: Ctx, principle_id: str, situation: str | None, lead: str | None = None,
+            **lead_params: object) -> DialogueState:
+    """Speak a principle's short version (after an optional lead-in) and offer more."""
+    prefix = principle_prefix(ctx.content, ctx.state, principle_id)
+    if prefix is None:
+        return withheld(ctx)
+    if lead is not None:
+        ctx.reply.say(lead, **lead_params, title=title_ref(ctx, prefix))  # type: ignore[arg-type]
+    ctx.reply.say(f"{prefix}.short")
+    ctx.reply.show = ("principle", prefix)
+    state = replace(cleared(ctx.state), situation=situation, principle=principle_id)
+    return offer(ctx, state)
 
 
 def _first_idea(ctx: Ctx) -> DialogueState:
     situation = ctx.content.situation(ctx.state.situation or "")
     assert situation is not None, "the machine resets states whose situation is unknown"
-    principle = ctx.content.principle(situation.principles[0])
-    assert principle is not None
-    ctx.reply.say("guide.intro", title=_title(ctx, principle))
-    return _present(ctx, principle, situation.id)
+    order = allowed(ctx.content, ctx.state, situation.principles)
+    if not order:
+        return withheld(ctx)
+    return present(ctx, order[0], situation.id, "guide.intro")
 
 
 def welcome(ctx: Ctx) -> DialogueState:
-    ctx.reply.say("launch.first" if ctx.event.new_user else "launch.returning")
-    return _cleared(ctx.state)
+    bookmark = ctx.event.bookmark
+    reflection = ctx.content.reflection(bookmark[0]) if bookmark else None
+    if bookmark and reflection is not None and 0 <= bookmark[1] < len(reflection.steps):
+        ctx.reply.say("launch.resume", title=ctx.reply.ref(reflection.title_key))
+        ctx.reply.goto = "resume_offer"
+        return replace(cleared(ctx.state), reflection=reflection.id, step=bookmark[1])
+    if ctx.event.new_user:
+        ctx.reply.say("launch.first")
+    elif ctx.event.streak >= 2:
+        ctx.reply.say("launch.returning_streak", streak=ctx.event.streak)
+    else:
+        ctx.reply.say("launch.returning")
+    return cleared(ctx.state)
 
 
 def share_situation(ctx: Ctx) -> DialogueState:
@@ -128,20 +126,19 @@ def share_situation(ctx: Ctx) -> DialogueState:
     if situation is None:
         ctx.reply.say("start.prompt")
         ctx.reply.goto = "start"
-        return _cleared(ctx.state)
+        return cleared(ctx.state)
     ctx.reply.say(f"situations.{situation.id}.validate")
     ctx.reply.say(f"situations.{situation.id}.choice")
-    return replace(_cleared(ctx.state), situation=situation.id)
+    return replace(cleared(ctx.state), situation=situation.id)
 
 
 def give_principle(ctx: Ctx) -> DialogueState:
     principle = ctx.content.principle(ctx.event.principle or "")
     if principle is None:
         ctx.reply.say("not_caught" if ctx.event.slot_missing else "guide.unknown_principle")
-        ctx.reply.goto = "="
+        ctx.reply.goto = STAY
         return ctx.state
-    ctx.reply.say("guide.principle_intro", number=principle.number, title=_title(ctx, principle))
-    return _present(ctx, principle, None)
+    return present(ctx, principle.id, None, "guide.principle_intro", number=principle.number)
 
 
 def first_idea(ctx: Ctx) -> DialogueState:
@@ -155,36 +152,36 @@ def steady_then_first_idea(ctx: Ctx) -> DialogueState:
 
 def steady_then_offer(ctx: Ctx) -> DialogueState:
     ctx.reply.say("steady.moment")
-    return _offer(ctx, ctx.state)
+    return offer(ctx, ctx.state)
 
 
 def next_idea(ctx: Ctx) -> DialogueState:
-    principle = _next_principle(ctx.content, ctx.state)
+    principle = next_principle(ctx.content, ctx.state)
     if principle is None:
         ctx.reply.say("guide.exhausted")
-        return _offer(ctx, ctx.state)
-    ctx.reply.say("guide.next_intro", title=_title(ctx, principle))
-    return _present(ctx, principle, ctx.state.situation)
+        ctx.reply.goto = "guiding"
+        return offer(ctx, ctx.state)
+    return present(ctx, principle, ctx.state.situation, "guide.next_intro")
 
 
 def _tell(ctx: Ctx, option: str, *keys: str) -> DialogueState:
     for key in keys:
         ctx.reply.say(key)
-    ctx.reply.card_principle = ctx.state.principle
+    ctx.reply.show = ("principle", _prefix(ctx))
     heard = ctx.state.heard if option in ctx.state.heard else (*ctx.state.heard, option)
-    return _offer(ctx, replace(ctx.state, heard=heard))
+    return offer(ctx, replace(ctx.state, heard=heard))
 
 
 def tell_more(ctx: Ctx) -> DialogueState:
-    return _tell(ctx, "more", f"principles.{_current(ctx).id}.more")
+    return _tell(ctx, "more", f"{_prefix(ctx)}.more")
 
 
 def give_practice(ctx: Ctx) -> DialogueState:
-    return _tell(ctx, "practice", f"principles.{_current(ctx).id}.practice")
+    return _tell(ctx, "practice", f"{_prefix(ctx)}.practice")
 
 
 def give_question(ctx: Ctx) -> DialogueState:
-    return _tell(ctx, "question", "guide.question_lead", f"principles.{_current(ctx).id}.question")
+    return _tell(ctx, "question", "guide.question_lead", f"{_prefix(ctx)}.question")
 
 
 def goodbye(ctx: Ctx) -> DialogueState:
@@ -195,24 +192,24 @@ def goodbye(ctx: Ctx) -> DialogueState:
 
 def ask_something_else(ctx: Ctx) -> DialogueState:
     ctx.reply.say("start.something_else")
-    return _cleared(ctx.state)
+    return cleared(ctx.state)
 
 
 def start_over(ctx: Ctx) -> DialogueState:
     ctx.reply.say("start.prompt")
-    return _cleared(ctx.state)
-
-
-def accept_offer(ctx: Ctx) -> DialogueState:
-    """"Yes" to an offer takes its first option."""
-    option = ctx.state.offer[0] if ctx.state.offer else "more"
-    if option == "something_else":
-        ctx.reply.goto = "start"
-    return OPTION_ACTIONS[option](ctx)
+    return cleared(ctx.state)
 
 
 def give_help(ctx: Ctx) -> DialogueState:
     ctx.reply.say(f"help.{ctx.state.node}")
+    ctx.reply.show = ctx.state.last_show
+    return ctx.state
+
+
+def reask(ctx: Ctx) -> DialogueState:
+    """An event that means nothing here: say again, gently, what this state is waiting for."""
+    ctx.reply.say(f"{ctx.state.node}.reprompt")
+    ctx.reply.show = ctx.state.last_show
     return ctx.state
 
 
@@ -251,23 +248,4 @@ def need_situation(ctx: Ctx) -> DialogueState:
 
 def decline_choice(ctx: Ctx) -> DialogueState:
     ctx.reply.say("choosing.declined")
-    return _cleared(ctx.state)
-
-
-OPTION_ACTIONS: Mapping[str, Action] = MappingProxyType({
-    "more": tell_more,
-    "practice": give_practice,
-    "question": give_question,
-    "next": next_idea,
-    "done": goodbye,
-    "something_else": ask_something_else,
-})
-
-ACTIONS: Mapping[str, Action] = MappingProxyType({
-    action.__name__: action
-    for action in (
-        welcome, share_situation, give_principle, first_idea, steady_then_first_idea, steady_then_offer,
-        next_idea, tell_more, give_practice, give_question, goodbye, ask_something_else, start_over,
-        accept_offer, give_help, repeat, fallback, go_ahead, need_situation, decline_choice,
-    )
-})
+    return cleared(ctx.state)

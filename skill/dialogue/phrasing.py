@@ -7,8 +7,11 @@ import string
 from collections.abc import Iterable
 
 from skill.content import Content
-from skill.content.ssml import escape
+from skill.content.ssml import MAX_BREAK_MS, escape
 from skill.dialogue.state import RECENT_LIMIT, ParamValue, Part, Ref
+
+# A part with this key is silence: its index is the length in seconds. It is not a content pool.
+PAUSE_KEY = "pause"
 
 
 class Picker:
@@ -28,6 +31,10 @@ class Picker:
         index = self._rng.choice(choices)
         self._recent[key] = index
         return index
+
+    def choice(self, items: list):
+        """One of ``items`` at random, from the same seedable source as the phrasings."""
+        return self._rng.choice(items)
 
     @property
     def recent(self) -> tuple[tuple[str, int], ...]:
@@ -51,8 +58,19 @@ def _value(content: Content, value: ParamValue) -> str:
     return escape(str(value))
 
 
+def silence(seconds: int) -> str:
+    """SSML breaks adding up to ``seconds``, none longer than Alexa's 10 s limit."""
+    whole, rest = divmod(seconds * 1000, MAX_BREAK_MS)
+    breaks = [f'<break time="{MAX_BREAK_MS // 1000}s"/>'] * whole
+    if rest:
+        breaks.append(f'<break time="{rest}ms"/>')
+    return "".join(breaks)
+
+
 def render_part(content: Content, part: Part) -> str:
     """The SSML for one part, with its placeholders filled (literal values escaped)."""
+    if part.key == PAUSE_KEY:
+        return silence(part.index)
     text = _phrasing(content, part.key, part.index)
     if not part.params:
         return text

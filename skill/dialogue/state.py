@@ -10,6 +10,7 @@ from typing import Any, Union
 
 RECENT_LIMIT = 24
 TURN_COUNT_CAP = 999
+BASE_PACE = 100  # percent: reflection pauses at their written length
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,28 @@ def _param_from_json(value: Any) -> ParamValue:
 
 @dataclass(frozen=True)
 class DialogueState:
-    """Where the conversation stands. Serialises to a few hundred bytes of JSON."""
+    """Where the conversation stands. Serialises to a few hundred bytes of JSON.
+
+    ``abuse`` marks a session in which the person disclosed abuse: guidance that could be unsafe is
+    withheld for the rest of it. ``last_show`` says what the last turn showed on a card or screen.
+    """
 
     node: str = "start"
     situation: str | None = None
     principle: str | None = None
     heard: tuple[str, ...] = ()
     offer: tuple[str, ...] = ()
+    reflection: str | None = None
+    step: int = 0
+    pace: int = BASE_PACE
+    list_start: int = 0
+    disclosure: str | None = None
+    abuse: bool = False
     misses: int = 0
     turns: int = 0
     last: tuple[Part, ...] = ()
     last_reprompt: tuple[Part, ...] = ()
-    last_card: str | None = None
+    last_show: tuple[str, ...] = ()
     recent: tuple[tuple[str, int], ...] = field(default=())
 
     def to_json(self) -> dict:
@@ -80,7 +91,10 @@ class DialogueState:
         data["recent"] = [[k, i] for k, i in self.recent]
         data["heard"] = list(self.heard)
         data["offer"] = list(self.offer)
-        return {k: v for k, v in data.items() if v not in (None, [], 0) or k == "node"}
+        data["last_show"] = list(self.last_show)
+        if self.pace == BASE_PACE:
+            del data["pace"]
+        return {k: v for k, v in data.items() if v not in (None, [], 0, False) or k == "node"}
 
     @classmethod
     def from_json(cls, raw: Any) -> DialogueState:
@@ -103,11 +117,17 @@ class DialogueState:
             principle=_optional_text(raw.get("principle")),
             heard=tuple(_text(h) for h in raw.get("heard", [])),
             offer=tuple(_text(o) for o in raw.get("offer", [])),
+            reflection=_optional_text(raw.get("reflection")),
+            step=_small_int(raw.get("step", 0)),
+            pace=_small_int(raw.get("pace", BASE_PACE)),
+            list_start=_small_int(raw.get("list_start", 0)),
+            disclosure=_optional_text(raw.get("disclosure")),
+            abuse=_flag(raw.get("abuse", False)),
             misses=_small_int(raw.get("misses", 0)),
             turns=_small_int(raw.get("turns", 0)),
             last=tuple(Part.from_json(p) for p in raw.get("last", [])),
             last_reprompt=tuple(Part.from_json(p) for p in raw.get("last_reprompt", [])),
-            last_card=_optional_text(raw.get("last_card")),
+            last_show=tuple(_text(s) for s in raw.get("last_show", [])),
             recent=tuple((_text(k), _small_int(i)) for k, i in raw.get("recent", [])),
         )
 
@@ -115,6 +135,12 @@ class DialogueState:
 def _text(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 200:
         raise ValueError("expected a short string")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
     return value
 
 

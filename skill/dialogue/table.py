@@ -16,26 +16,35 @@ STAY = "="
 END = "END"
 INITIAL = "start"
 
-NODES: tuple[str, ...] = ("start", "choosing", "guiding")
+NODES: tuple[str, ...] = (
+    "start", "choosing", "guiding", "listing", "confirm_delete",
+    "reflecting", "paused", "reflection_end", "resume_offer", "safety",
+)
 
 EVENTS: tuple[str, ...] = (
-    "launch", "situation", "principle",
-    "steady", "idea", "more", "practice", "question", "next_principle", "next",
+    "launch", "situation", "principle", "daily", "list_principles", "reflect", "delete_data", "disclosure",
+    "steady", "idea", "more", "practice", "question", "next_principle", "next", "previous",
+    "slower", "pause", "resume",
     "something_else", "done",
     "yes", "no", "help", "repeat", "stop", "cancel", "start_over", "navigate_home", "fallback",
 )
 
 # Events that can open a session with guidance; a new user hears the disclaimer first.
-DISCLAIMED_EVENTS = frozenset({"situation", "principle"})
+DISCLAIMED_EVENTS = frozenset({"situation", "principle", "daily", "list_principles", "reflect"})
 
 
 @dataclass(frozen=True)
 class Transition:
-    """What an event does: the action that speaks, the state it leads to, and any other state the action may choose."""
+    """What an event does: the action that speaks, the state it leads to, and any other state the action may choose.
+
+    ``uses_today`` marks transitions that speak today's principle: the Alexa layer works it out from the
+    person's stored rotation and passes it in the event, only for these.
+    """
 
     action: str
     target: str = STAY
     alternatives: tuple[str, ...] = ()
+    uses_today: bool = False
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -46,13 +55,34 @@ def _rows(rows: dict[str, dict[str, Transition]]) -> Mapping[str, Mapping[str, T
     return MappingProxyType({node: MappingProxyType(row) for node, row in rows.items()})
 
 
-_GUIDANCE = ("steady", "idea", "more", "practice", "question", "next_principle", "next")
+def _each(events: tuple[str, ...], transition: Transition) -> dict[str, Transition]:
+    return {event: transition for event in events}
+
+
+_GUIDANCE = ("steady", "idea", "more", "practice", "question", "next")
+_REFLECTION_CONTROLS = ("slower", "pause", "resume")
+
+
+def _speaking(action: str) -> Transition:
+    """Speak a principle and guide; a principle withheld after an abuse disclosure leads to safety instead."""
+    return Transition(action, "guiding", alternatives=("safety",))
+
+
+DAILY = Transition("give_daily", "guiding", alternatives=("safety", STAY), uses_today=True)
 
 TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
     ANY: {
-        "launch": Transition("welcome", "start"),
+        "launch": Transition("welcome", "start", alternatives=("resume_offer",)),
         "situation": Transition("share_situation", "choosing", alternatives=("start",)),
-        "principle": Transition("give_principle", "guiding", alternatives=(STAY,)),
+        "principle": Transition("give_principle", "guiding", alternatives=(STAY, "safety")),
+        "daily": DAILY,
+        "list_principles": Transition("list_principles", "listing"),
+        "reflect": Transition("start_reflection", "reflecting"),
+        "delete_data": Transition("ask_delete", "confirm_delete"),
+        "disclosure": Transition("disclose", "safety"),
+        "next_principle": _speaking("browse_next"),
+        "previous": _speaking("browse_previous"),
+        **_each(_REFLECTION_CONTROLS, Transition("not_reflecting")),
         "something_else": Transition("ask_something_else", "start"),
         "start_over": Transition("start_over", "start"),
         "navigate_home": Transition("start_over", "start"),
@@ -66,24 +96,64 @@ TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
     "start": {
         "yes": Transition("go_ahead"),
         "no": Transition("goodbye", END),
-        **{event: Transition("need_situation") for event in _GUIDANCE},
+        **_each(_GUIDANCE, Transition("need_situation")),
     },
     "choosing": {
-        "yes": Transition("steady_then_first_idea", "guiding"),
-        "steady": Transition("steady_then_first_idea", "guiding"),
+        "yes": _speaking("steady_then_first_idea"),
+        "steady": _speaking("steady_then_first_idea"),
         "no": Transition("decline_choice", "start"),
-        **{event: Transition("first_idea", "guiding") for event in _GUIDANCE if event != "steady"},
+        **_each(("idea", "more", "practice", "question", "next"), _speaking("first_idea")),
     },
     "guiding": {
-        "yes": Transition("accept_offer", "guiding", alternatives=(END, "start")),
+        "yes": Transition("accept_offer", "guiding", alternatives=(END, "start", "reflecting", "safety")),
         "no": Transition("goodbye", END),
         "steady": Transition("steady_then_offer"),
         "more": Transition("tell_more"),
         "practice": Transition("give_practice"),
         "question": Transition("give_question"),
-        "idea": Transition("next_idea"),
-        "next_principle": Transition("next_idea"),
-        "next": Transition("next_idea"),
+        "idea": _speaking("next_idea"),
+        "next": _speaking("next_idea"),
+    },
+    "listing": {
+        "yes": Transition("list_next"),
+        "next": Transition("list_next"),
+        "previous": Transition("list_previous"),
+        "no": Transition("decline_list", "start"),
+        **_each(("steady", "idea", "more", "practice", "question"), Transition("reask")),
+    },
+    "confirm_delete": {
+        "yes": Transition("delete_data", "start"),
+        "no": Transition("keep_data", "start"),
+        **_each(_GUIDANCE + ("previous",) + _REFLECTION_CONTROLS, Transition("reask")),
+    },
+    "reflecting": {
+        **_each(("yes", "next", "resume"), Transition("reflection_next", alternatives=("reflection_end",))),
+        "previous": Transition("reflection_back"),
+        "slower": Transition("reflection_slower"),
+        "pause": Transition("reflection_pause", "paused"),
+        "no": Transition("reflection_pause", "paused"),
+        **_each(("steady", "idea", "more", "practice", "question"), Transition("reask")),
+    },
+    "paused": {
+        **_each(("yes", "next", "resume"), Transition("reflection_continue", "reflecting")),
+        "previous": Transition("reflection_back", "reflecting"),
+        "slower": Transition("reflection_slower", "reflecting"),
+        **_each(("no", "pause", "steady", "idea", "more", "practice", "question"), Transition("reask")),
+    },
+    "reflection_end": {
+        "yes": DAILY,
+        "no": Transition("goodbye", END),
+        **_each(_GUIDANCE + _REFLECTION_CONTROLS, Transition("reask")),
+    },
+    "resume_offer": {
+        **_each(("yes", "resume", "next"), Transition("resume_reflection", "reflecting")),
+        "no": Transition("decline_resume", "start"),
+        **_each(("steady", "idea", "more", "practice", "question", "slower", "pause"), Transition("reask")),
+    },
+    "safety": {
+        **_each(("yes", "more", "next", "steady", "idea", "practice", "question"), Transition("safety_again")),
+        "fallback": Transition("safety_again"),
+        "no": Transition("safety_after", "start"),
     },
 })
 

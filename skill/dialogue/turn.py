@@ -1,8 +1,13 @@
-"""What one turn of the conversation produces, ready for the Alexa layer to speak."""
+"""What one turn of the conversation produces, ready for the Alexa layer to speak, show and store."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+# Effects a turn asks the Alexa layer to carry out on the person's stored progress.
+DELETE_DATA = "delete_data"
+SAVE_BOOKMARK = "save_bookmark"
+CLEAR_BOOKMARK = "clear_bookmark"
 
 
 @dataclass(frozen=True)
@@ -14,15 +19,31 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Display:
+    """What a screen shows: a title, the words, and during a reflection the step number and count."""
+
+    title: str
+    text: str
+    step: int | None = None
+    steps: int | None = None
+
+
+@dataclass(frozen=True)
 class Turn:
-    """The machine's answer: dialog keys used, SSML inside ``<speak>``, and whether the session ends."""
+    """The machine's answer: dialog keys used, SSML inside ``<speak>``, and whether the session ends.
+
+    ``effects`` name changes to stored progress (see the constants above); ``bookmark`` is where a
+    reflection stands, for :data:`SAVE_BOOKMARK`.
+    """
 
     keys: tuple[str, ...]
     speech: str
     reprompt: str | None
     card: Card | None
     end_session: bool
+    display: Display | None = None
     effects: tuple[str, ...] = ()
+    bookmark: tuple[str, int] | None = None
 
     @property
     def speech_ssml(self) -> str:
