@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timezone
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.alexa import RequestRejected, SkillRunner
 from skill.content import Library, load_library
 from skill.dialogue import check_content
-from skill.settings import Settings
+from skill.settings import Settings, SettingsError
+from skill.web.certificates import Fetch, https_fetcher, load_trust_roots
 from skill.web.request_log import log_rejection, log_request
+from skill.web.verification import RequestVerifier, VerificationError
 
 
 def load_checked_library(settings: Settings) -> Library:
@@ -23,25 +26,60 @@ def load_checked_library(settings: Settings) -> Library:
     return library
 
 
+def _read_body(limit: int) -> bytes:
+    """The raw body, at most ``limit`` bytes, or 413.
+
+    Werkzeug refuses a Content-Length over the limit, but silently cuts a chunked body at the limit, so
+    whether more follows is checked on the server's own input stream.
+    """
+    body = request.get_data(cache=False)
+    if request.content_length is None and len(body) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return body
+
+
 def _error(status: int, reason: str) -> Response:
     response = jsonify(error=reason)
     response.status_code = status
     return response
 
 
-def create_app(settings: Settings, library: Library | None = None) -> Flask:
-    """Build the app. Content is loaded and validated here, once, unless a checked library is passed in."""
+def build_verifier(settings: Settings, fetch: Fetch | None = None) -> RequestVerifier:
+    """The request verifier the settings ask for: full checks in production, skill ID only in development."""
+    if settings.dev:
+        return RequestVerifier(settings.skill_ids, check_signature=False)
+    if not settings.cert_fetch_timeout > 0:
+        raise SettingsError("SECURE_BASE_CERT_FETCH_TIMEOUT must be a positive number of seconds")
+    try:
+        roots = load_trust_roots(settings.ca_bundle)
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"SECURE_BASE_CA_BUNDLE={settings.ca_bundle}: {exc}") from exc
+    return RequestVerifier(settings.skill_ids, trust_roots=roots,
+                           fetch=fetch or https_fetcher(timeout=settings.cert_fetch_timeout))
+
+
+def create_app(settings: Settings, library: Library | None = None, *, fetch: Fetch | None = None) -> Flask:
+    """Build the app. Content is loaded and validated here, once, unless a checked library is passed in.
+
+    ``fetch`` replaces the HTTPS fetch of Alexa's certificate chain (tests inject one; nothing else should).
+    """
     library = library or load_checked_library(settings)
     runner = SkillRunner(library, id_salt=settings.id_salt, skill_ids=settings.skill_ids, seed=settings.seed)
+    verifier = build_verifier(settings, fetch)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["secure_base"] = {"settings": settings, "library": library, "runner": runner}
+    app.extensions["secure_base"] = {"settings": settings, "library": library, "runner": runner,
+                                     "verifier": verifier}
 
     @app.post("/alexa")
     def alexa() -> Response:
         started = time.perf_counter()
-        body = request.get_data(cache=False)
+        body = _read_body(settings.max_body_bytes)
+        try:
+            verifier.verify(request.headers, body, datetime.now(timezone.utc))
+        except VerificationError as exc:
+            return _reject(400, exc.reason, started)
         try:
             payload = json.loads(body)
         except (ValueError, RecursionError):
