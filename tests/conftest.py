@@ -19,7 +19,7 @@ def library() -> Library:
 
 @pytest.fixture
 def content(library):
-    return library.default
+    return library.locales["en-US"]
 
 
 @pytest.fixture

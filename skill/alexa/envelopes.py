@@ -31,16 +31,20 @@ class Device:
     skill_id: str = DEFAULT_SKILL_ID
     locale: str = "en-US"
     screen: bool = False
+    api_access_token: str | None = None
 
     def system(self) -> dict[str, Any]:
-        return {
+        """``context.System``. Without an access token the skill cannot call Alexa's APIs (it uses UTC)."""
+        system: dict[str, Any] = {
             "application": {"applicationId": self.skill_id},
             "user": {"userId": self.user_id},
             "device": {"deviceId": self.device_id,
                        "supportedInterfaces": dict(APL_INTERFACE) if self.screen else {}},
             "apiEndpoint": API_ENDPOINT,
-            "apiAccessToken": "test-access-token",
         }
+        if self.api_access_token is not None:
+            system["apiAccessToken"] = self.api_access_token
+        return system
 
 
 def _request(kind: str, device: Device, moment: datetime | None, **extra: Any) -> dict[str, Any]:

@@ -22,12 +22,16 @@ from skill.alexa.handlers import (
     OtherRequestHandler,
     Services,
     SessionEndedHandler,
+    SkillEventHandler,
     TurnRecord,
 )
 from skill.alexa.privacy import hash_user_id
 from skill.alexa.shape import application_ids, envelope_problem, user_id
+from skill.alexa.timezone import TimedApiClient, TimeZoneLookup, settings_api_time_zone
 from skill.content import Library
 from skill.dialogue import DialogueState
+from skill.settings import Settings
+from skill.store import Store, open_store
 
 
 class RequestRejected(Exception):
@@ -38,14 +42,17 @@ class SkillRunner:
     """Builds the ask-sdk skill once and answers envelopes with it."""
 
     def __init__(self, library: Library, *, id_salt: str, skill_ids: Iterable[str] = (),
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, store: Store | None = None,
+                 time_zone: TimeZoneLookup = settings_api_time_zone) -> None:
         self._id_salt = id_salt
         self._skill_ids = frozenset(skill_ids)
         self._seed = seed
         self._serializer = DefaultSerializer()
-        services = Services(library, self._rng_for)
-        builder = CustomSkillBuilder()
-        for handler in (ConversationHandler(services), SessionEndedHandler(), OtherRequestHandler()):
+        self.store = store
+        services = Services(library, self._rng_for, store, time_zone)
+        builder = CustomSkillBuilder(api_client=TimedApiClient())
+        for handler in (ConversationHandler(services), SkillEventHandler(services), SessionEndedHandler(),
+                        OtherRequestHandler()):
             builder.add_request_handler(handler)
         builder.add_exception_handler(ApologyHandler(services))
         self._skill = builder.create()
@@ -66,9 +73,27 @@ class SkillRunner:
         if self._skill_ids and not application_ids(payload) <= self._skill_ids:
             raise RequestRejected("skill ID does not match")
         record = TurnRecord(request_type=payload["request"]["type"], user=hash_user_id(user_id(payload), self._id_salt))
+        persistence = _persistence_status(payload)
+        if persistence is not None:
+            record.extra["persistence"] = persistence
         try:
             envelope = self._serializer.deserialize(json.dumps(payload), RequestEnvelope)
         except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             raise RequestRejected(f"envelope does not match Alexa's request format ({type(exc).__name__})") from exc
         response = self._skill.invoke(request_envelope=envelope, context=record)
         return self._serializer.serialize(response), record
+
+
+def _persistence_status(payload: dict[str, Any]) -> str | None:
+    """SkillDisabled's ``body.userInformationPersistenceStatus``, read from the raw JSON because
+    ask-sdk-model has no ``body`` for that request. Logged only: the data is deleted either way."""
+    body = payload["request"].get("body")
+    status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
+    return status if status in ("PERSISTED", "NOT_PERSISTED") else None
+
+
+def build_runner(settings: Settings, library: Library, *, store: Store | None = None,
+                 time_zone: TimeZoneLookup = settings_api_time_zone) -> SkillRunner:
+    """The skill as the settings describe it, with the configured store unless one is passed in."""
+    return SkillRunner(library, id_salt=settings.id_salt, skill_ids=settings.skill_ids, seed=settings.seed,
+                       store=store if store is not None else open_store(settings), time_zone=time_zone)
