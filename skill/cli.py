@@ -28,14 +28,10 @@ def _library(settings: Settings) -> Library:
     return load_checked_library(settings)
 
 
-def _contents(library: Library) -> list:
-    return sorted({id(c): c for c in (library.default, *library.locales.values())}.values(), key=lambda c: c.locale)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     settings = _settings(args)
     library = _library(settings)
-    for content in _contents(library):
+    for content in library.all_contents():
         print(f"{content.locale}: {len(content.principles)} principles, {len(content.situations)} situations, "
               f"{len(content.pools)} dialog pools, {len(content.intents)} intents: OK")
     return 0
@@ -45,7 +41,8 @@ def cmd_build_model(args: argparse.Namespace) -> int:
     from skill.interaction_model import model_json, model_path, write_models
 
     settings = _settings(args)
-    contents = _contents(_library(settings))
+    library = _library(settings)
+    contents = [library.locales[name] for name in library.locale_names]
     if args.check:
         stale = [c.locale for c in contents
                  if not model_path(settings.model_dir, c.locale).is_file()

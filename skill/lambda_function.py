@@ -14,7 +14,7 @@ import threading
 import time
 from typing import Any
 
-from skill.alexa import RequestRejected, SkillRunner
+from skill.alexa import RequestRejected, SkillRunner, build_runner
 from skill.settings import Settings
 from skill.web.app import load_checked_library
 from skill.web.request_log import log_rejection, log_request
@@ -33,8 +33,7 @@ def _get_runner() -> SkillRunner:
         if _runner is None:
             settings = Settings.from_env(os.environ)
             logging.getLogger("skill").setLevel(getattr(logging, settings.log_level.upper(), logging.INFO))
-            _runner = SkillRunner(load_checked_library(settings), id_salt=settings.id_salt,
-                                  skill_ids=settings.skill_ids, seed=settings.seed)
+            _runner = build_runner(settings, load_checked_library(settings))
         return _runner
 
 

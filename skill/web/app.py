@@ -1,4 +1,4 @@
-"""``create_app(settings)``: a fresh Flask app with ``POST /alexa`` and ``GET /healthz``."""
+"""``create_app(settings)``: a fresh Flask app with ``POST /alexa``, ``GET /healthz`` and ``GET /readyz``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from datetime import datetime, timezone
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from skill.alexa import RequestRejected, SkillRunner
+from skill.alexa import RequestRejected, build_runner
+from skill.alexa.timezone import TimeZoneLookup, settings_api_time_zone
 from skill.content import Library, load_library
 from skill.dialogue import check_content
 from skill.settings import Settings, SettingsError
+from skill.store import Store, StoreError
 from skill.web.certificates import Fetch, https_fetcher, load_trust_roots
 from skill.web.request_log import log_rejection, log_request
 from skill.web.verification import RequestVerifier, VerificationError
@@ -21,7 +23,7 @@ from skill.web.verification import RequestVerifier, VerificationError
 def load_checked_library(settings: Settings) -> Library:
     """Load the content and check it against the dialogue; raises ContentError naming file and path."""
     library = load_library(settings.content_dir)
-    for content in {id(c): c for c in (library.default, *library.locales.values())}.values():
+    for content in library.all_contents():
         check_content(content)
     return library
 
@@ -58,13 +60,15 @@ def build_verifier(settings: Settings, fetch: Fetch | None = None) -> RequestVer
                            fetch=fetch or https_fetcher(timeout=settings.cert_fetch_timeout))
 
 
-def create_app(settings: Settings, library: Library | None = None, *, fetch: Fetch | None = None) -> Flask:
+def create_app(settings: Settings, library: Library | None = None, *, fetch: Fetch | None = None,
+               store: Store | None = None, time_zone: TimeZoneLookup = settings_api_time_zone) -> Flask:
     """Build the app. Content is loaded and validated here, once, unless a checked library is passed in.
 
-    ``fetch`` replaces the HTTPS fetch of Alexa's certificate chain (tests inject one; nothing else should).
+    ``fetch`` replaces the HTTPS fetch of Alexa's certificate chain, ``store`` the configured store, and
+    ``time_zone`` the Alexa Settings API lookup (tests inject them; nothing else should).
     """
     library = library or load_checked_library(settings)
-    runner = SkillRunner(library, id_salt=settings.id_salt, skill_ids=settings.skill_ids, seed=settings.seed)
+    runner = build_runner(settings, library, store=store, time_zone=time_zone)
     verifier = build_verifier(settings, fetch)
 
     app = Flask(__name__)
@@ -93,7 +97,23 @@ def create_app(settings: Settings, library: Library | None = None, *, fetch: Fet
 
     @app.get("/healthz")
     def healthz() -> Response:
+        """Liveness: the process answers."""
         return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz() -> Response:
+        """Readiness: content is loaded and checked (it was, to get here) and the store answers."""
+        checks = {"content": f"{len(library.locales)} locales"}
+        try:
+            if runner.store is not None:
+                runner.store.ping()
+            checks["store"] = "ok"
+        except StoreError as exc:
+            checks["store"] = f"unavailable ({type(exc).__name__})"
+            response = jsonify(status="unavailable", checks=checks)
+            response.status_code = 503
+            return response
+        return jsonify(status="ready", checks=checks)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
