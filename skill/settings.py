@@ -40,6 +40,7 @@ class Settings:
     cert_fetch_timeout: float = 2.0  # seconds allowed for fetching Alexa's signing chain
     endpoint_uri: str = ""  # the skill's public HTTPS endpoint (or Lambda ARN), written into the skill package
     ssl_certificate_type: str = "Trusted"  # the endpoint's certificate: Trusted, Wildcard or SelfSigned
+    briefing_redirect_url: str = "https://www.amazon.com/alexa"  # where a flash briefing item links; set your own page
     privacy_policy_url: str = ""  # written into the skill package's privacyAndCompliance
     store: str = "sqlite"  # where profiles live: "sqlite" or "dynamodb"
     sqlite_path: Path | None = None  # None: data_dir / "secure-base.sqlite3"

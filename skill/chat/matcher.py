@@ -1,7 +1,8 @@
 """Match typed text to an intent and slots, using the committed interaction model's sample utterances.
 
-A small stand-in for Alexa's language understanding: exact samples first, then samples with slots,
-then Alexa's built-in phrases, then a tolerant match for small wording differences.
+A small stand-in for Alexa's language understanding: exact samples and Alexa's built-in phrases first,
+then samples with typed slots, then a tolerant match for small wording differences, and last the
+free-text samples (an ``AMAZON.SearchQuery`` slot after a carrier phrase), which catch anything else.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from skill.alexa.envelopes import slot as slot_json
 
 FUZZY_THRESHOLD = 0.82
+SEARCH_QUERY = "AMAZON.SearchQuery"
 
 # Phrases Alexa's built-in intents understand (a representative subset), for intents the model lists.
 BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
@@ -70,6 +72,7 @@ class UtteranceMatcher:
         language = model["interactionModel"]["languageModel"]
         self._exact: dict[str, str] = {}
         self._with_slots: list[_SlotSample] = []
+        self._free_text: list[_SlotSample] = []
         self._values: dict[str, dict[str, str]] = {}
         for slot_type in language.get("types", []):
             values = self._values.setdefault(slot_type["name"], {})
@@ -81,7 +84,8 @@ class UtteranceMatcher:
             types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             for sample in intent.get("samples", []):
                 if _SLOT.search(sample):
-                    self._with_slots.append(_SlotSample(name, _pattern(sample), types))
+                    free = SEARCH_QUERY in {types.get(slot) for slot in _SLOT.findall(sample)}
+                    (self._free_text if free else self._with_slots).append(_SlotSample(name, _pattern(sample), types))
                 else:
                     self._exact.setdefault(normalise(sample), name)
             for phrase in BUILTIN_PHRASES.get(name, ()):
@@ -91,16 +95,22 @@ class UtteranceMatcher:
         said = normalise(text)
         if said in self._exact:
             return Match(self._exact[said])
-        for sample in self._with_slots:
+        found = self._slot_match(said, self._with_slots)
+        if found is not None:
+            return found
+        close = difflib.get_close_matches(said, list(self._exact), n=1, cutoff=FUZZY_THRESHOLD)
+        if close:
+            return Match(self._exact[close[0]])
+        return self._slot_match(said, self._free_text) or Match("AMAZON.FallbackIntent")
+
+    def _slot_match(self, said: str, samples: list[_SlotSample]) -> Match | None:
+        for sample in samples:
             found = sample.pattern.match(said)
             if found:
                 slots = self._slots(found.groupdict(), sample.slot_types)
                 if slots is not None:
                     return Match(sample.intent, slots)
-        close = difflib.get_close_matches(said, list(self._exact), n=1, cutoff=FUZZY_THRESHOLD)
-        if close:
-            return Match(self._exact[close[0]])
-        return Match("AMAZON.FallbackIntent")
+        return None
 
     def _slots(self, captured: Mapping[str, str], types: Mapping[str, str]) -> dict[str, Any] | None:
         slots = {}

@@ -12,10 +12,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from skill.alexa import RequestRejected, build_runner
 from skill.alexa.timezone import TimeZoneLookup, settings_api_time_zone
 from skill.content import Library, load_library
+from skill.content.records import DEFAULT_LOCALE
 from skill.dialogue import check_content
 from skill.settings import Settings, SettingsError
 from skill.store import Store, StoreError
 from skill.web.certificates import Fetch, https_fetcher, load_trust_roots
+from skill.web import feed
 from skill.web.request_log import log_rejection, log_request
 from skill.web.verification import RequestVerifier, VerificationError
 
@@ -94,6 +96,17 @@ def create_app(settings: Settings, library: Library | None = None, *, fetch: Fet
             return _reject(400, str(exc), started)
         log_request(record, 200, (time.perf_counter() - started) * 1000)
         return jsonify(response)
+
+    @app.get("/feeds/daily.json")
+    def daily_feed() -> Response:
+        """Today's principle (UTC day) as a Flash Briefing feed, with ETag and Cache-Control."""
+        now = datetime.now(timezone.utc)
+        body = feed.feed_body(library.locales[DEFAULT_LOCALE], now, settings.briefing_redirect_url)
+        response = Response(body, mimetype="application/json")
+        response.set_etag(feed.etag(body).strip('"'))
+        response.cache_control.public = True
+        response.cache_control.max_age = feed.seconds_until_tomorrow(now)
+        return response.make_conditional(request)
 
     @app.get("/healthz")
     def healthz() -> Response:
