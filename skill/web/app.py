@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import datetime, timezone
 
@@ -70,6 +71,7 @@ def create_app(settings: Settings, library: Library | None = None, *, fetch: Fet
     ``time_zone`` the Alexa Settings API lookup (tests inject them; nothing else should).
     """
     library = library or load_checked_library(settings)
+    logging.getLogger("skill").setLevel(settings.log_level.upper())
     runner = build_runner(settings, library, store=store, time_zone=time_zone)
     verifier = build_verifier(settings, fetch)
 
