@@ -4,6 +4,10 @@ Each turn is one of ``launch``, ``intent`` (with optional ``slots``), ``say`` (t
 committed interaction model, as ``secure-base chat`` does) or ``session_ended``. ``expect`` checks:
 ``keys`` (in order, shell-style patterns, other keys may come between), ``absent`` (patterns that must not
 appear), ``end``, ``node``, ``card``, ``reprompt``, ``status`` and, for ``say``, ``intent``.
+
+``card`` is either true/false (is there a card) or a mapping of shell-style patterns for the card's ``title``
+and ``text``. ``state`` compares fields of the session's DialogueState exactly, e.g. ``state: {step: 1, pace: 150}``
+(``step`` counts from 0, so it is one less than the ``steps.N`` key spoken).
 """
 
 from __future__ import annotations
@@ -64,9 +68,23 @@ def _check(reply: Reply, expect: dict[str, Any], where: str, intent: str | None)
     if "node" in expect:
         assert reply.state.node == expect["node"], f"{where}: state {reply.state.node}"
     if "card" in expect:
-        assert (reply.card is not None) is expect["card"], f"{where}: card {reply.card}"
+        _check_card(reply, expect["card"], where)
+    for name, value in (expect.get("state") or {}).items():
+        actual = getattr(reply.state, name)
+        actual = list(actual) if isinstance(actual, tuple) else actual
+        assert actual == value, f"{where}: state.{name} is {actual!r}, expected {value!r}"
     if "reprompt" in expect:
         assert (reply.reprompt_ssml is not None) is expect["reprompt"], f"{where}: reprompt {reply.reprompt_ssml}"
+
+
+def _check_card(reply: Reply, expected: bool | dict[str, str], where: str) -> None:
+    if isinstance(expected, bool):
+        assert (reply.card is not None) is expected, f"{where}: card {reply.card}"
+        return
+    assert reply.card is not None, f"{where}: no card, expected {expected}"
+    fields = {"title": reply.card.get("title", ""), "text": reply.card.get("content", reply.card.get("text", ""))}
+    for name, pattern in expected.items():
+        assert fnmatch.fnmatchcase(fields[name], pattern), f"{where}: card {name} {fields[name]!r} is not {pattern!r}"
 
 
 def _play(alexa: AlexaClient, turn: dict[str, Any], matcher: UtteranceMatcher) -> tuple[Reply, str | None]:
