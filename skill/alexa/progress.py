@@ -12,10 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from skill.dialogue.state import BASE_PACE
 from skill.dialogue.rotation import fallback_principle, record_listen, todays_principle
 from skill.store import Bookmark, Profile, Store, StoreError
 
 log = logging.getLogger("skill.progress")
+
+# Reflection paces (percent of the written pauses) by the name stored as a preference.
+PACES = {"slower": 150, "slowest": 200}
+PACE_NAMES = {pace: name for name, pace in PACES.items()}
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,7 @@ class Visit:
 
     new_user: bool
     streak: int
-    bookmark: tuple[str, int] | None
+    bookmark: tuple[str, int, int] | None
 
 
 class Progress:
@@ -61,7 +66,10 @@ class Progress:
             return Visit(new_user=True, streak=0, bookmark=None)
         previous = before[-1]
         streak = previous.streak.count if previous.streak.day and _days_between(previous.streak.day, today) <= 1 else 0
-        bookmark = (previous.bookmark.reflection, previous.bookmark.step) if previous.bookmark else None
+        bookmark = None
+        if previous.bookmark is not None:
+            pace = PACES.get(previous.preferences.reflection_pace, BASE_PACE)
+            bookmark = (previous.bookmark.reflection, previous.bookmark.step, pace)
         return Visit(new_user=previous.visits == 0, streak=streak, bookmark=bookmark)
 
     def serve_today(self, today: date) -> str:
@@ -78,8 +86,11 @@ class Progress:
             return fallback_principle(self._principle_ids, today)
         return served[-1]
 
-    def save_bookmark(self, reflection: str, step: int) -> None:
-        self._update(lambda p: replace(p, bookmark=Bookmark(reflection, step)))
+    def save_bookmark(self, reflection: str, step: int, pace: int) -> None:
+        """Where a reflection stands, and its pace (kept as the reflection-pace preference)."""
+        name = PACE_NAMES.get(pace)
+        self._update(lambda p: replace(p, bookmark=Bookmark(reflection, step),
+                                       preferences=replace(p.preferences, reflection_pace=name)))
 
     def clear_bookmark(self) -> None:
         self._update(lambda p: replace(p, bookmark=None))

@@ -111,7 +111,7 @@ def welcome(ctx: Ctx) -> DialogueState:
     if bookmark and reflection is not None and 0 <= bookmark[1] < len(reflection.steps):
         ctx.reply.say("launch.resume", title=ctx.reply.ref(reflection.title_key))
         ctx.reply.goto = "resume_offer"
-        return replace(cleared(ctx.state), reflection=reflection.id, step=bookmark[1])
+        return replace(cleared(ctx.state), reflection=reflection.id, step=bookmark[1], pace=bookmark[2])
     if ctx.event.new_user:
         ctx.reply.say("launch.first")
     elif ctx.event.streak >= 2:

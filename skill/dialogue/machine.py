@@ -122,7 +122,7 @@ class Machine:
             end_session=ends,
             display=display,
             effects=effects,
-            bookmark=(new_state.reflection, new_state.step) if SAVE_BOOKMARK in effects and new_state.reflection
+            bookmark=(new_state.reflection, new_state.step, new_state.pace) if SAVE_BOOKMARK in effects and new_state.reflection
             else None,
         )
         return new_state, turn

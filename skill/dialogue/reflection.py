@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skill.content import Reflection
-from skill.dialogue.actions import cleared
+from skill.dialogue.actions import cleared, withheld
+from skill.dialogue.guidance import allowed
 from skill.dialogue.reply import Ctx
 from skill.dialogue.state import BASE_PACE, DialogueState
 from skill.dialogue.turn import CLEAR_BOOKMARK, SAVE_BOOKMARK
@@ -20,12 +21,14 @@ def _current(ctx: Ctx) -> Reflection:
     return reflection
 
 
-def _choose(ctx: Ctx) -> Reflection:
-    """A reflection linked to the situation just shared, else to the principle in play, else any."""
-    reflections = ctx.content.reflections
+def _choose(ctx: Ctx) -> Reflection | None:
+    """A reflection linked to the situation just shared, else to the principle in play, else any; after an
+    abuse disclosure, only those linked to no withheld principle. None if there is none to offer."""
+    reflections = [r for r in ctx.content.reflections
+                   if len(allowed(ctx.content, ctx.state, r.principles)) == len(r.principles)]
     linked = ([r for r in reflections if ctx.state.situation in r.situations]
               or [r for r in reflections if ctx.state.principle in r.principles])
-    return ctx.reply.picker.choice(linked or list(reflections))
+    return ctx.reply.picker.choice(linked or reflections) if reflections else None
 
 
 def _speak_step(ctx: Ctx, state: DialogueState, step: int, lead: str | None = None, **params: object) -> DialogueState:
@@ -43,6 +46,8 @@ def _speak_step(ctx: Ctx, state: DialogueState, step: int, lead: str | None = No
 
 def start_reflection(ctx: Ctx) -> DialogueState:
     reflection = _choose(ctx)
+    if reflection is None:
+        return withheld(ctx)
     state = replace(cleared(ctx.state), reflection=reflection.id, pace=BASE_PACE)
     ctx.reply.goto = "reflecting"
     return _speak_step(ctx, state, 0, "reflection.intro", title=ctx.reply.ref(reflection.title_key))
@@ -64,6 +69,11 @@ def reflection_back(ctx: Ctx) -> DialogueState:
     if ctx.state.step == 0:
         return _speak_step(ctx, ctx.state, 0, "reflection.at_start")
     return _speak_step(ctx, ctx.state, ctx.state.step - 1, "reflection.back")
+
+
+def reflection_again(ctx: Ctx) -> DialogueState:
+    """Go back from the closing to the last step."""
+    return _speak_step(ctx, ctx.state, ctx.state.step, "reflection.back")
 
 
 def reflection_slower(ctx: Ctx) -> DialogueState:

@@ -77,7 +77,7 @@ TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
         "principle": Transition("give_principle", "guiding", alternatives=(STAY, "safety")),
         "daily": DAILY,
         "list_principles": Transition("list_principles", "listing"),
-        "reflect": Transition("start_reflection", "reflecting"),
+        "reflect": Transition("start_reflection", "reflecting", alternatives=("safety",)),
         "delete_data": Transition("ask_delete", "confirm_delete"),
         "disclosure": Transition("disclose", "safety"),
         "next_principle": _speaking("browse_next"),
@@ -142,11 +142,13 @@ TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
     },
     "reflection_end": {
         "yes": DAILY,
+        "previous": Transition("reflection_again", "reflecting"),
         "no": Transition("goodbye", END),
         **_each(_GUIDANCE + _REFLECTION_CONTROLS, Transition("reask")),
     },
     "resume_offer": {
         **_each(("yes", "resume", "next"), Transition("resume_reflection", "reflecting")),
+        "previous": Transition("reflection_back", "reflecting"),
         "no": Transition("decline_resume", "start"),
         **_each(("steady", "idea", "more", "practice", "question", "slower", "pause"), Transition("reask")),
     },

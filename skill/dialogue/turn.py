@@ -33,7 +33,7 @@ class Turn:
     """The machine's answer: dialog keys used, SSML inside ``<speak>``, and whether the session ends.
 
     ``effects`` name changes to stored progress (see the constants above); ``bookmark`` is where a
-    reflection stands, for :data:`SAVE_BOOKMARK`.
+    reflection stands (id, step index, pace), for :data:`SAVE_BOOKMARK`.
     """
 
     keys: tuple[str, ...]
@@ -43,7 +43,7 @@ class Turn:
     end_session: bool
     display: Display | None = None
     effects: tuple[str, ...] = ()
-    bookmark: tuple[str, int] | None = None
+    bookmark: tuple[str, int, int] | None = None
 
     @property
     def speech_ssml(self) -> str:
