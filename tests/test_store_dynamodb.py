@@ -14,45 +14,58 @@ from moto.dynamodb.models import DynamoDBBackend
 from skill.settings import Settings
 from skill.store import StoreError, open_store
 from skill.store.dynamodb import DynamoDbStore
-from tests.store_contract import KEY, StoreContract, increment
+
+pytest.register_assert_rewrite("tests.store_contract")  # readable failures from the shared contract
+from tests.store_contract import KEY, StoreContract, increment  # noqa: E402
 
 TABLE = "secure-base-test"
 
 
-@pytest.fixture(autouse=True)
-def fake_credentials(monkeypatch):
-    """Keep boto3 away from any real account or config on this machine."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.delenv("AWS_REGION", raising=False)
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+FAKE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_CONFIG_FILE": "/nonexistent",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION")
 
 
-@pytest.fixture
-def atomic_moto_writes(monkeypatch):
-    """DynamoDB applies a conditional put atomically; moto checks and writes in separate Python steps,
-    so threads can interleave between them. A lock restores DynamoDB's guarantee for the thread test."""
+@pytest.fixture(scope="module", autouse=True)
+def aws():
+    """moto for the whole module, with fake credentials so boto3 never reaches a real account.
+    Requests to other endpoints (the failure tests below) pass through moto untouched.
+
+    DynamoDB applies a conditional put atomically; moto checks and writes in separate Python steps,
+    so threads can interleave between them. A lock restores DynamoDB's guarantee for the thread test.
+    """
     original, lock = DynamoDBBackend.put_item, threading.Lock()
 
-    def put_item(self, *args, **kwargs):
+    def atomic_put_item(self, *args, **kwargs):
         with lock:
             return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(DynamoDBBackend, "put_item", put_item)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in FAKE_ENVIRONMENT.items():
+            patch.setenv(name, value)
+        for name in CLEARED_ENVIRONMENT:
+            patch.delenv(name, raising=False)
+        patch.setattr(DynamoDBBackend, "put_item", atomic_put_item)
+        with mock_aws():
+            yield
+
+
+@pytest.fixture(scope="module")
+def shared_store():
+    """One store (and botocore client) for the module: building a client costs about 50 ms."""
+    return DynamoDbStore(TABLE, region="eu-west-1")
 
 
 @pytest.fixture
-def store(atomic_moto_writes):
-    with mock_aws():
-        store = DynamoDbStore(TABLE, region="eu-west-1")
-        store.create_table()
-        yield store
-        store.close()
+def store(shared_store):
+    shared_store.create_table()
+    yield shared_store
+    shared_store._call(lambda db: db.delete_table(TableName=TABLE))
 
 
 class TestDynamoDbStore(StoreContract):
@@ -77,11 +90,12 @@ def test_a_write_whose_reply_was_lost_and_retried_is_applied_once(store, monkeyp
             raise ClientError({"Error": {"Code": reraise, "Message": "retried"}}, "PutItem")
         return result
 
+    conflicts = store.conflicts_retried
     monkeypatch.setattr(store, "_call", lost_reply)
     assert store.update(KEY, increment).streak.count == 2
     monkeypatch.undo()
     assert store.load(KEY).streak.count == 2
-    assert store.conflicts_retried == 0
+    assert store.conflicts_retried == conflicts
 
 
 def test_a_missing_table_is_a_store_error(store):
@@ -100,7 +114,7 @@ def test_an_unreachable_endpoint_is_a_quick_store_error():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    store = DynamoDbStore(TABLE, region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}", timeout_s=0.3)
+    store = DynamoDbStore(TABLE, region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}", timeout_s=0.2)
     began = time.perf_counter()
     with pytest.raises(StoreError):
         store.update(KEY, increment)
@@ -112,7 +126,7 @@ def test_an_endpoint_that_never_answers_times_out_as_a_store_error():
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         store = DynamoDbStore(
-            TABLE, region="eu-west-1", endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}", timeout_s=0.3
+            TABLE, region="eu-west-1", endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}", timeout_s=0.2
         )
         began = time.perf_counter()
         with pytest.raises(StoreError):

@@ -12,7 +12,9 @@ import pytest
 from skill.settings import Settings, SettingsError
 from skill.store import StoreError, open_store
 from skill.store.sqlite import SqliteStore
-from tests.store_contract import KEY, StoreContract, increment, increment_many
+
+pytest.register_assert_rewrite("tests.store_contract")  # readable failures from the shared contract
+from tests.store_contract import KEY, StoreContract, increment, increment_many  # noqa: E402
 
 PROCESSES = 4
 EACH = 50

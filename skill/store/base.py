@@ -86,7 +86,7 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None:
-        """Release this thread's connection, if any. The store stays usable."""
+        """Release connections held for the calling thread; the store reconnects on next use."""
 
     @abstractmethod
     def _read(self, key: str) -> Record | None: ...

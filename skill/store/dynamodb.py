@@ -59,10 +59,9 @@ class DynamoDbStore(Store):
             raise StoreError(f"DynamoDB table {self.table} is {status}")
 
     def close(self) -> None:
+        """Drop the shared client (not closed here: other threads may still be using it)."""
         with self._client_lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+            self._client = None
 
     def create_table(self) -> None:
         """Create the table (on-demand capacity) and wait until it is active: for development and tests."""

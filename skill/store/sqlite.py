@@ -62,7 +62,7 @@ class SqliteStore(Store):
     def _write(self, key: str, expected_version: int | None, data: str) -> bool:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         if expected_version is None:
-            sql = "INSERT INTO profiles VALUES (?, 1, ?, ?) ON CONFLICT (user_key) DO NOTHING"
+            sql = "INSERT INTO profiles (user_key, version, data, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT DO NOTHING"
             params: tuple = (key, data, now)
         else:
             sql = "UPDATE profiles SET version = version + 1, data = ?, updated_at = ? WHERE user_key = ? AND version = ?"
