@@ -28,9 +28,8 @@ def datasources(turn: Turn) -> dict[str, Any]:
     """The data the document binds to: title, text, the step label and a hint."""
     display = turn.display
     assert display is not None
-    step = f"Step {display.step} of {display.steps}" if display.step and display.steps else ""
-    return {APL_TOKEN: {"title": display.title, "text": display.text, "step": step,
-                        "hint": "Secure Base is not a substitute for professional help."}}
+    return {APL_TOKEN: {"title": display.title, "text": display.text, "step": display.step_label,
+                        "hint": display.hint}}
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:

@@ -2,7 +2,8 @@
 
 Text arrives in memory (a SearchQuery slot, or any slot value), is checked, and is dropped: it is never
 stored or logged. The screen leans toward false positives: a phrase matches wherever its words appear in
-order with at most two other words between each ("takes my money" matches "he takes all my money").
+order with at most two other words between each ("takes my money" matches "he takes all my money");
+phrases of two words match only as written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 
 SITUATION_MATCH_CUTOFF = 0.72
 MAX_GAP_WORDS = 2
+GAPS_FROM_WORDS = 3  # two-word phrases ("scared me") match only as written
 # Carrier words a free-text sample puts before the slot ("I feel {Query}"); matching ignores them.
 _CARRIERS = re.compile(r"^(i feel|i'm feeling|i am|i'm|my partner|my boyfriend|my girlfriend|my husband|my wife|"
                        r"he|she|they just|they|i think|i just|it's that|i keep)\s+")
@@ -64,8 +66,8 @@ class SituationMatcher:
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
     """One expression for a list of phrases: each phrase's words in order, a few other words allowed between."""
     gap = rf"(?: \S+){{0,{MAX_GAP_WORDS}}} "
-    alternatives = sorted({gap.join(map(re.escape, words(p).split())) for p in phrases if words(p)}, key=len,
-                          reverse=True)
+    alternatives = sorted({(gap if len(words(p).split()) >= GAPS_FROM_WORDS else " ").join(map(re.escape, words(p).split()))
+                           for p in phrases if words(p)}, key=len, reverse=True)
     return re.compile(r"(?<!\S)(?:" + "|".join(alternatives) + r")(?!\S)")
 
 

@@ -109,7 +109,7 @@ def welcome(ctx: Ctx) -> DialogueState:
     bookmark = ctx.event.bookmark
     reflection = ctx.content.reflection(bookmark[0]) if bookmark else None
     if bookmark and reflection is not None and 0 <= bookmark[1] < len(reflection.steps):
-        ctx.reply.say("launch.resume", title=ctx.reply.ref(reflection.title_key))
+        ctx.reply.say("launch.resume")
         ctx.reply.goto = "resume_offer"
         return replace(cleared(ctx.state), reflection=reflection.id, step=bookmark[1], pace=bookmark[2])
     if ctx.event.new_user:

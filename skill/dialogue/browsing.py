@@ -26,6 +26,10 @@ def _browse(ctx: Ctx, step: int) -> DialogueState:
     principle = next_principle(ctx.content, ctx.state, step)
     if principle is not None:
         return present(ctx, principle, ctx.state.situation, "guide.next_intro" if step > 0 else "guide.previous_intro")
+    if ctx.state.principle is None and step < 0:
+        ctx.reply.say("start.need_situation")
+        ctx.reply.goto = STAY
+        return ctx.state
     if ctx.state.principle is None:
         return withheld(ctx)
     ctx.reply.say("guide.exhausted" if step > 0 else "guide.at_first")

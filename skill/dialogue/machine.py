@@ -28,7 +28,7 @@ KEY_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "daily.intro": frozenset({"number", "title"}),
     "offer.frame": frozenset({"a", "b"}),
     "launch.returning_streak": frozenset({"streak"}),
-    "launch.resume": frozenset({"title"}),
+    "screen.step": frozenset({"number", "total"}),
     "list.intro": frozenset({"first", "last"}),
     "list.item": frozenset({"number", "title"}),
     "reflection.intro": frozenset({"title"}),
@@ -47,7 +47,8 @@ STATIC_KEYS: tuple[str, ...] = (
     "list.intro", "list.item", "list.more", "list.last", "list.declined",
     "reflection.intro", "reflection.cue", "reflection.back", "reflection.at_start", "reflection.slower",
     "reflection.slowest", "reflection.paused", "reflection.continuing", "reflection.resumed",
-    "reflection.resume_declined", "reflection.end_offer", "reflection.none",
+    "reflection.resume_declined", "reflection.end_offer", "reflection.none", "reflection.presence",
+    "screen.step", "screen.hint",
     "data.confirm", "data.deleted", "data.kept",
     *(f"safety.{kind}.{moment}" for kind in HELPLINE for moment in ("respond", "again", "reprompt", "after")),
     "safety.withheld", "safety.card_title",
@@ -172,16 +173,18 @@ def _display(content: Content, show: tuple[str, ...], speech: str) -> Display | 
     if not show:
         return None
     kind, name, *rest = show
+    hint = _first(content, "screen.hint")
     if kind == "principle":
-        return Display(_first(content, f"{name}.title"), plain_text(speech))
+        return Display(_first(content, f"{name}.title"), plain_text(speech), hint=hint)
     if kind == "reflection":
         reflection = content.reflection(name)
         if reflection is None:
             return None
         step = int(rest[0]) if rest and rest[0].isdigit() else len(reflection.steps)
-        number = step + 1 if step < len(reflection.steps) else None
-        return Display(_first(content, reflection.title_key), plain_text(speech), number, len(reflection.steps))
-    return Display(_first(content, "safety.card_title"), _first(content, "helplines.card"))
+        label = content.pool("screen.step")[0].format(number=step + 1, total=len(reflection.steps)) \
+            if step < len(reflection.steps) else ""
+        return Display(_first(content, reflection.title_key), plain_text(speech), label, hint)
+    return Display(_first(content, "safety.card_title"), _first(content, "helplines.card"), hint=hint)
 
 
 def _card(display: Display | None) -> Card | None:

@@ -13,6 +13,8 @@ from skill.dialogue.turn import CLEAR_BOOKMARK, SAVE_BOOKMARK
 
 PACE_STEP = 50
 MAX_PACE = 200
+# Silences longer than this get a soft word of presence in the middle.
+PRESENCE_AFTER_SECONDS = 30
 
 
 def _current(ctx: Ctx) -> Reflection:
@@ -37,11 +39,21 @@ def _speak_step(ctx: Ctx, state: DialogueState, step: int, lead: str | None = No
     if lead is not None:
         ctx.reply.say(lead, **params)  # type: ignore[arg-type]
     ctx.reply.say(reflection.steps[step].key)
-    ctx.reply.pause(round(reflection.steps[step].pause_seconds * state.pace / BASE_PACE))
+    _silence(ctx, round(reflection.steps[step].pause_seconds * state.pace / BASE_PACE))
     ctx.reply.say("reflection.cue")
     ctx.reply.show = ("reflection", reflection.id, str(step))
     ctx.reply.effects.append(SAVE_BOOKMARK)
     return replace(state, step=step)
+
+
+def _silence(ctx: Ctx, seconds: int) -> None:
+    """Real silence; a long one is split by a quiet word that says the skill is still there."""
+    if seconds <= PRESENCE_AFTER_SECONDS:
+        ctx.reply.pause(seconds)
+        return
+    ctx.reply.pause(seconds // 2)
+    ctx.reply.say("reflection.presence")
+    ctx.reply.pause(seconds - seconds // 2)
 
 
 def start_reflection(ctx: Ctx) -> DialogueState:

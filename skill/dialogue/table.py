@@ -81,7 +81,7 @@ TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
         "delete_data": Transition("ask_delete", "confirm_delete"),
         "disclosure": Transition("disclose", "safety"),
         "next_principle": _speaking("browse_next"),
-        "previous": _speaking("browse_previous"),
+        "previous": Transition("browse_previous", "guiding", alternatives=("safety", STAY)),
         **_each(_REFLECTION_CONTROLS, Transition("not_reflecting")),
         "something_else": Transition("ask_something_else", "start"),
         "start_over": Transition("start_over", "start"),

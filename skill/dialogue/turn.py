@@ -20,12 +20,12 @@ class Card:
 
 @dataclass(frozen=True)
 class Display:
-    """What a screen shows: a title, the words, and during a reflection the step number and count."""
+    """What a screen shows: a title, the words, during a reflection a step label, and a hint line."""
 
     title: str
     text: str
-    step: int | None = None
-    steps: int | None = None
+    step_label: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)
