@@ -123,7 +123,7 @@ class ConversationHandler(AbstractRequestHandler):
         if state.turns == 0:
             visit = progress.visit(today)
             event = replace(event, new_user=visit.new_user, streak=visit.streak,
-                            bookmark=visit.bookmark if event.name == "launch" else None)
+                            bookmark=visit.bookmark)
         if uses_today:
             event = replace(event, principle=progress.serve_today(today))
         return event

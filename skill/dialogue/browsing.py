@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skill.dialogue.actions import cleared, next_principle, offer, present, withheld
+from skill.dialogue.guidance import principle_prefix
 from skill.dialogue.reply import Ctx
 from skill.dialogue.state import DialogueState
 from skill.dialogue.table import STAY
@@ -50,7 +51,9 @@ def _list_group(ctx: Ctx, start: int) -> DialogueState:
     group = principles[start:start + LIST_GROUP]
     ctx.reply.say("list.intro", first=group[0].number, last=group[-1].number)
     for principle in group:
-        ctx.reply.say("list.item", number=principle.number, title=ctx.reply.ref(f"principles.{principle.id}.title"))
+        prefix = principle_prefix(ctx.content, ctx.state, principle.id)
+        if prefix is not None:
+            ctx.reply.say("list.item", number=principle.number, title=ctx.reply.ref(f"{prefix}.title"))
     ctx.reply.say("list.more" if start + LIST_GROUP < len(principles) else "list.last")
     return replace(cleared(ctx.state), list_start=start)
 
@@ -75,8 +78,3 @@ def decline_list(ctx: Ctx) -> DialogueState:
     ctx.reply.say("list.declined")
     return cleared(ctx.state)
 
-
-def not_reflecting(ctx: Ctx) -> DialogueState:
-    """Slower, pause or continue outside a reflection."""
-    ctx.reply.say("reflection.none")
-    return ctx.state

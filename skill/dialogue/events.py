@@ -17,7 +17,7 @@ class Event:
     Alexa layer resolved: a situation id; a principle id (for ``daily``, today's principle); the kind
     of a disclosure (``self_harm`` or ``abuse``); and facts from the person's stored progress that the
     machine may speak from but never stores: whether they are new, their streak of days, and where an
-    unfinished reflection stopped (reflection id, step index, pace).
+    unfinished reflection stopped (reflection id, step index, pace), on a session's first request.
     """
 
     name: str

@@ -111,6 +111,19 @@ def resume_reflection(ctx: Ctx) -> DialogueState:
     return _speak_step(ctx, ctx.state, ctx.state.step, "reflection.resumed")
 
 
+def not_reflecting(ctx: Ctx) -> DialogueState:
+    """Slower, pause or continue outside a reflection: "continue" opening a session with an unfinished
+    reflection picks it up; otherwise say how to start one."""
+    bookmark = ctx.event.bookmark
+    reflection = ctx.content.reflection(bookmark[0]) if bookmark and ctx.event.name == "resume" else None
+    if bookmark is None or reflection is None or not 0 <= bookmark[1] < len(reflection.steps):
+        ctx.reply.say("reflection.none")
+        return ctx.state
+    ctx.reply.goto = "reflecting"
+    state = replace(cleared(ctx.state), reflection=reflection.id, pace=bookmark[2])
+    return _speak_step(ctx, state, bookmark[1], "reflection.resumed")
+
+
 def decline_resume(ctx: Ctx) -> DialogueState:
     ctx.reply.say("reflection.resume_declined")
     ctx.reply.effects.append(CLEAR_BOOKMARK)

@@ -39,7 +39,7 @@ ACTIONS: Mapping[str, Action] = MappingProxyType({
         actions.start_over, actions.give_help, actions.reask, actions.repeat, actions.fallback, actions.go_ahead,
         actions.need_situation, actions.decline_choice, accept_offer,
         browsing.give_daily, browsing.browse_next, browsing.browse_previous, browsing.list_principles,
-        browsing.list_next, browsing.list_previous, browsing.decline_list, browsing.not_reflecting,
+        browsing.list_next, browsing.list_previous, browsing.decline_list, reflection.not_reflecting,
         reflection.start_reflection, reflection.reflection_next, reflection.reflection_back, reflection.reflection_again,
         reflection.reflection_slower, reflection.reflection_pause, reflection.reflection_continue,
         reflection.resume_reflection, reflection.decline_resume,

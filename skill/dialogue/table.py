@@ -82,7 +82,7 @@ TABLE: Mapping[str, Mapping[str, Transition]] = _rows({
         "disclosure": Transition("disclose", "safety"),
         "next_principle": _speaking("browse_next"),
         "previous": Transition("browse_previous", "guiding", alternatives=("safety", STAY)),
-        **_each(_REFLECTION_CONTROLS, Transition("not_reflecting")),
+        **_each(_REFLECTION_CONTROLS, Transition("not_reflecting", alternatives=("reflecting",))),
         "something_else": Transition("ask_something_else", "start"),
         "start_over": Transition("start_over", "start"),
         "navigate_home": Transition("start_over", "start"),
