@@ -20,7 +20,10 @@ def open_store(settings: Settings) -> Store:
 
         return SqliteStore(settings.sqlite_path or settings.data_dir / SQLITE_FILE_NAME)
     if settings.store == "dynamodb":
-        from skill.store.dynamodb import DynamoDbStore
+        try:
+            from skill.store.dynamodb import DynamoDbStore
+        except ImportError as exc:
+            raise SettingsError("SECURE_BASE_STORE=dynamodb needs boto3: pip install 'secure-base[dynamodb]'") from exc
 
         return DynamoDbStore(
             settings.dynamodb_table,
