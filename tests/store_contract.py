@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from skill.dialogue.rotation import Streak
-from skill.store import CorruptRecord, Profile, Store, StoreAdapter
+from skill.store import CorruptRecord, Profile, Store, StoreAdapter, StoreConflict
 from skill.store.profile import dumps
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -127,6 +127,21 @@ class StoreContract:
         assert store._write(KEY, version, dumps(Profile()))
         assert not store._write(KEY, version, dumps(Profile()))
         assert not store._write(KEY, None, dumps(Profile()))
+
+    def test_a_record_that_keeps_changing_is_a_store_conflict_within_the_budget(self, store, monkeypatch):
+        store.update(KEY, increment)
+        monkeypatch.setattr(store, "conflict_budget_s", 0.05)
+
+        def raced(profile: Profile) -> Profile:
+            """Another writer gets in between every read and write."""
+            assert store._write(KEY, store._read(KEY).version, dumps(increment(profile)))
+            return increment(increment(profile))
+
+        began = time.perf_counter()
+        with pytest.raises(StoreConflict):
+            store.update(KEY, raced)
+        assert time.perf_counter() - began < 1
+        assert store.load(KEY).streak.count == store._read(KEY).version  # only the other writer's writes landed
 
     def test_concurrent_threads_lose_no_update(self, store):
         run_threads(store, threads=4, each=50)

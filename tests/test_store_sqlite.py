@@ -10,11 +10,11 @@ import time
 import pytest
 
 from skill.settings import Settings, SettingsError
-from skill.store import StoreError, open_store
+from skill.store import Profile, StoreError, open_store
 from skill.store.sqlite import SqliteStore
 
 pytest.register_assert_rewrite("tests.store_contract")  # readable failures from the shared contract
-from tests.store_contract import KEY, StoreContract, increment, increment_many  # noqa: E402
+from tests.store_contract import KEY, StoreContract, increment  # noqa: E402
 
 PROCESSES = 4
 EACH = 50
@@ -112,12 +112,19 @@ def test_a_short_lock_is_waited_out(store):
     holder.join()
 
 
+def _slow_increment(profile: Profile) -> Profile:
+    """An increment that takes a moment between read and write, as a handler does, so writers overlap."""
+    time.sleep(0.001)
+    return increment(profile)
+
+
 def _process_worker(store: SqliteStore, start, results) -> None:
     """Runs in a forked child, with the parent's store object (and its parent-owned connection)."""
     try:
         start.wait()
         began = time.perf_counter()
-        increment_many(store, KEY, EACH)
+        for _ in range(EACH):
+            store.update(KEY, _slow_increment)
         results.put((store.conflicts_retried, time.perf_counter() - began, None))
     except BaseException as exc:  # noqa: BLE001 - sent to the parent, which fails the test
         results.put((0, 0.0, repr(exc)))

@@ -35,7 +35,7 @@ class Store(ABC):
     """Profiles keyed by a hashed user id. Every method raises only :class:`StoreError` (or
     :class:`ValueError` for a key that is not a hashed id)."""
 
-    max_attempts = 10
+    conflict_budget_s = 2.0
     backoff_s = 0.002
     backoff_cap_s = 0.1
 
@@ -58,9 +58,13 @@ class Store(ABC):
 
         ``mutate`` may run more than once, so it must be pure. If it raises, nothing is written
         and the exception propagates. An unchanged profile is not written. Returns what is stored.
+        Conflicts are retried with jittered exponential backoff for up to ``conflict_budget_s``
+        seconds: a time budget rather than a count, so a burst of writers delays a call, not fails it.
         """
         key = _checked(user_key)
-        for attempt in range(self.max_attempts):
+        deadline = time.monotonic() + self.conflict_budget_s
+        attempt = 0
+        while True:
             record = self._read(key)
             before = Profile() if record is None else loads(record.data)
             after = mutate(before)
@@ -72,9 +76,11 @@ class Store(ABC):
                 return after
             with self._conflicts_lock:
                 self._conflicts += 1
-            time.sleep(random.uniform(0, min(self.backoff_cap_s, self.backoff_s * 2**attempt)))
-        log.warning("store: gave up on user %s after %d conflicting writes", key, self.max_attempts)
-        raise StoreConflict(f"record kept changing; gave up after {self.max_attempts} attempts")
+            if time.monotonic() >= deadline:
+                log.warning("store: gave up on user %s after %d conflicting writes", key, attempt + 1)
+                raise StoreConflict(f"record kept changing; gave up after {attempt + 1} attempts")
+            time.sleep(random.uniform(0, min(self.backoff_cap_s, self.backoff_s * 2 ** min(attempt, 16))))
+            attempt += 1
 
     def delete(self, user_key: str) -> None:
         """Forget the person entirely. Deleting a missing record is not an error."""
