@@ -36,3 +36,14 @@ graph: $(STAMP)  ## print the dialogue state machine as a Mermaid diagram
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+.PHONY: bench soak
+
+bench: $(STAMP)  ## run the benchmarks (about 4 minutes on 2 cores) and write benchmarks/results.md
+	@command -v wrk >/dev/null 2>&1 || { echo "installing wrk (apt-get) for benchmarks/http_load.py"; \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq wrk; }
+	$(BIN)/python benchmarks/bench.py
+
+soak: $(STAMP)  ## 50,000 mixed requests against the real server; fails on a 5xx, a lost update or memory growth
+	$(BIN)/python benchmarks/soak.py
