@@ -18,7 +18,9 @@ def open_store(settings: Settings) -> Store:
     if settings.store == "sqlite":
         from skill.store.sqlite import SqliteStore
 
-        return SqliteStore(settings.sqlite_path or settings.data_dir / SQLITE_FILE_NAME)
+        # Waits bounded well inside Alexa's 8 s answer window: 1 s busy timeout, two tries.
+        return SqliteStore(settings.sqlite_path or settings.data_dir / SQLITE_FILE_NAME, busy_timeout_ms=1000,
+                           lock_attempts=2)
     if settings.store == "dynamodb":
         try:
             from skill.store.dynamodb import DynamoDbStore
