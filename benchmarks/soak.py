@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import BIN, Figure, Served, free_port, memory_mb, percentile, report  # noqa: E402
 from benchmarks.traffic import SESSIONS as MIXED_SESSIONS  # noqa: E402
 from benchmarks.traffic import SimulatedUser  # noqa: E402
+from skill.dialogue import DialogueState  # noqa: E402
 from skill.alexa.envelopes import Device  # noqa: E402
 from skill.alexa.privacy import hash_user_id  # noqa: E402
 from skill.settings import Settings  # noqa: E402
@@ -142,7 +143,7 @@ def play(person: int, sessions: Sequence[Session], port: int, situations: Sequen
 
 
 def _principle(answer: dict[str, Any]) -> str | None:
-    return ((answer.get("sessionAttributes") or {}).get("dialogue") or {}).get("principle")
+    return DialogueState.from_json((answer.get("sessionAttributes") or {}).get("dialogue")).principle
 
 
 def play_group(group: list[tuple[int, list[Session]]], port: int, situations: list[str],

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from skill.alexa import envelopes
@@ -82,13 +82,6 @@ def _body(data: dict, depth: int) -> bytes:
     return text.replace(json.dumps(DEEP), "[" * depth + "{}" + "]" * depth).encode()
 
 
-def _known_depth_bug(changes: list[tuple[tuple[str, ...], Any]]) -> bool:
-    """Whether an example nests deeply inside session attributes, where the known 500 that ATTRIBUTE_DEPTH_BUG
-    marks lives. Which depths fail depends on the recursion limit, which Hypothesis raises while it runs a test,
-    so such examples are left to test_deep_nesting_anywhere_is_answered_or_refused; drop this once it is fixed."""
-    return any(path[:2] == ("session", "attributes") and len(path) > 2 and value == DEEP for path, value in changes)
-
-
 def _check(response, slot_texts: tuple[str, ...] = ()) -> None:  # noqa: ANN001
     """200 with a well-formed response and valid SSML that echoes no slot text unescaped, or a 4xx with a reason."""
     assert response.status_code == 200 or 400 <= response.status_code < 500, response.status_code
@@ -117,7 +110,6 @@ def _check(response, slot_texts: tuple[str, ...] = ()) -> None:  # noqa: ANN001
        changes=st.lists(st.tuples(st.sampled_from(PATHS), values), max_size=4),
        depth=st.integers(1, 30_000))
 def test_bent_envelopes_get_valid_speech_or_a_4xx(client, kind, intent, locale, in_session, changes, depth) -> None:
-    assume(not _known_depth_bug(changes))
     device = Device(locale=locale)
     request = envelopes.intent_request(device, intent)
     request["type"] = kind
@@ -147,21 +139,14 @@ def test_slot_values_with_ssml_characters_are_never_spoken_raw(client, intent, s
     _check(response, tuple(slots.values()))
 
 
-ATTRIBUTE_DEPTH_BUG = pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="known 500: ask-sdk's AttributesManager deep-copies session attributes nested 500-950 deep and the "
-           "RecursionError escapes SkillRunner.handle (skill/alexa); once such envelopes get a 400, remove this mark "
-           "and _known_depth_bug")
-
-
 @pytest.mark.parametrize("path, depth", [
     *(((), depth) for depth in (50, 500, 990, 5_000, 30_000)),
     *((("session", "attributes"), depth) for depth in (50, 500, 5_000)),
     *((("request", "intent", "slots"), depth) for depth in (50, 500, 5_000)),
     *((("context", "System", "device"), depth) for depth in (50, 500, 5_000)),
     *((("session", "attributes", "dialogue", "recent"), depth) for depth in (50, 990, 5_000, 30_000)),
-    pytest.param(("session", "attributes", "dialogue", "recent"), 500, marks=ATTRIBUTE_DEPTH_BUG),
-    pytest.param(("session", "attributes", "anything"), 800, marks=ATTRIBUTE_DEPTH_BUG),
+    (("session", "attributes", "dialogue", "recent"), 500),
+    (("session", "attributes", "anything"), 800),
 ])
 def test_deep_nesting_anywhere_is_answered_or_refused(client, path, depth) -> None:
     device = Device()

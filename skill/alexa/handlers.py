@@ -105,7 +105,7 @@ class ConversationHandler(AbstractRequestHandler):
         _carry_out(turn, progress)
         if progress.failed:
             record_of(handler_input).extra["store"] = "unavailable"
-        attributes[STATE_ATTRIBUTE] = new_state.to_json()
+        attributes[STATE_ATTRIBUTE] = new_state.dumps()
         return apply_turn(handler_input, turn)
 
     def _event(self, handler_input: HandlerInput, content: Content, state: DialogueState,

@@ -17,6 +17,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from skill.alexa.handlers import (
+    STATE_ATTRIBUTE,
     ApologyHandler,
     ConversationHandler,
     OtherRequestHandler,
@@ -32,6 +33,9 @@ from skill.content import Library
 from skill.dialogue import DialogueState
 from skill.settings import Settings
 from skill.store import Store, open_store
+
+
+MAX_STATE_CHARS = 8192
 
 
 class RequestRejected(Exception):
@@ -77,11 +81,22 @@ class SkillRunner:
         if persistence is not None:
             record.extra["persistence"] = persistence
         try:
-            envelope = self._serializer.deserialize(json.dumps(payload), RequestEnvelope)
+            envelope = self._serializer.deserialize(json.dumps(_own_attributes_only(payload)), RequestEnvelope)
         except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             raise RequestRejected(f"envelope does not match Alexa's request format ({type(exc).__name__})") from exc
         response = self._skill.invoke(request_envelope=envelope, context=record)
         return self._serializer.serialize(response), record
+
+
+def _own_attributes_only(payload: dict[str, Any]) -> dict[str, Any]:
+    """The envelope with only the session attribute this skill writes (its state, as a bounded string).
+    Anything else a caller put there is dropped before the SDK deep-copies it."""
+    session = payload.get("session")
+    if not isinstance(session, dict) or not session.get("attributes"):
+        return payload
+    state = session["attributes"].get(STATE_ATTRIBUTE) if isinstance(session["attributes"], dict) else None
+    kept = {STATE_ATTRIBUTE: state} if isinstance(state, str) and len(state) <= MAX_STATE_CHARS else {}
+    return {**payload, "session": {**session, "attributes": kept}}
 
 
 def _persistence_status(payload: dict[str, Any]) -> str | None:

@@ -5,7 +5,8 @@ It holds where the conversation is and which phrasings were used, never anything
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
 RECENT_LIMIT = 24
@@ -85,20 +86,33 @@ class DialogueState:
     recent: tuple[tuple[str, int], ...] = field(default=())
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["last"] = [p.to_json() for p in self.last]
-        data["last_reprompt"] = [p.to_json() for p in self.last_reprompt]
-        data["recent"] = [[k, i] for k, i in self.recent]
-        data["heard"] = list(self.heard)
-        data["offer"] = list(self.offer)
-        data["last_show"] = list(self.last_show)
-        if self.pace == BASE_PACE:
-            del data["pace"]
+        """The state as JSON-ready data, leaving out fields at their defaults (it runs every turn, so it
+        builds the dict directly rather than through ``dataclasses.asdict``'s deep copy)."""
+        data: dict[str, Any] = {
+            "node": self.node, "situation": self.situation, "principle": self.principle,
+            "heard": list(self.heard), "offer": list(self.offer), "reflection": self.reflection,
+            "step": self.step, "pace": None if self.pace == BASE_PACE else self.pace,
+            "list_start": self.list_start, "disclosure": self.disclosure, "abuse": self.abuse,
+            "misses": self.misses, "turns": self.turns,
+            "last": [p.to_json() for p in self.last], "last_reprompt": [p.to_json() for p in self.last_reprompt],
+            "last_show": list(self.last_show), "recent": [[k, i] for k, i in self.recent],
+        }
         return {k: v for k, v in data.items() if v not in (None, [], 0, False) or k == "node"}
+
+    def dumps(self) -> str:
+        """The state as compact JSON text: what travels in the session attributes. One string, because the
+        SDK deep-copies the attributes on every request and a string copies for free."""
+        return json.dumps(self.to_json(), separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: Any) -> DialogueState:
-        """Rebuild a state; anything malformed gives a fresh state rather than an error."""
+        """Rebuild a state from :meth:`dumps` text or :meth:`to_json` data; anything malformed gives a
+        fresh state rather than an error."""
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw)
+            except (ValueError, RecursionError):
+                return cls()
         if not isinstance(raw, dict):
             return cls()
         try:
