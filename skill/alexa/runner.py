@@ -5,14 +5,12 @@ Flask (``skill.web``) and AWS Lambda both call :meth:`SkillRunner.handle`; neith
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterable
 from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
@@ -27,6 +25,7 @@ from skill.alexa.handlers import (
     TurnRecord,
 )
 from skill.alexa.privacy import hash_user_id
+from skill.alexa.serializer import EnvelopeSerializer
 from skill.alexa.shape import application_ids, envelope_problem, user_id
 from skill.alexa.timezone import TimedApiClient, TimeZoneLookup, settings_api_time_zone
 from skill.content import Library
@@ -51,7 +50,7 @@ class SkillRunner:
         self._id_salt = id_salt
         self._skill_ids = frozenset(skill_ids)
         self._seed = seed
-        self._serializer = DefaultSerializer()
+        self._serializer = EnvelopeSerializer()
         self.store = store
         services = Services(library, self._rng_for, store, time_zone)
         builder = CustomSkillBuilder(api_client=TimedApiClient())
@@ -81,7 +80,7 @@ class SkillRunner:
         if persistence is not None:
             record.extra["persistence"] = persistence
         try:
-            envelope = self._serializer.deserialize(json.dumps(_own_attributes_only(payload)), RequestEnvelope)
+            envelope = self._serializer.from_data(_own_attributes_only(payload), RequestEnvelope)
         except (AskSdkException, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
             raise RequestRejected(f"envelope does not match Alexa's request format ({type(exc).__name__})") from exc
         response = self._skill.invoke(request_envelope=envelope, context=record)
