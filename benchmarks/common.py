@@ -72,13 +72,23 @@ def report(figures: Sequence[Figure], json_path: Path | None) -> None:
         json_path.write_text(json.dumps([asdict(f) for f in figures], indent=1), encoding="utf-8")
 
 
-def memory_mb(pid: int | str = "self") -> tuple[float, float]:
-    """Resident set size now and at its peak (VmRSS, VmHWM) of a process, in MB (Linux /proc)."""
+@dataclass(frozen=True)
+class Memory:
+    """A process's memory in MB (Linux /proc): resident now, its peak, and the anonymous part of resident
+    (the heap: what a leak grows; the rest is file pages such as shared libraries)."""
+
+    rss: float
+    peak: float
+    anon: float
+
+
+def memory_mb(pid: int | str = "self") -> Memory:
+    """VmRSS, VmHWM and RssAnon of a process, in MB."""
     fields = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         name, _, value = line.partition(":")
-        fields[name] = value
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+        fields[name] = int(value.split()[0]) / 1024 if value.strip().endswith("kB") else 0.0
+    return Memory(fields["VmRSS"], fields["VmHWM"], fields["RssAnon"])
 
 
 def free_port() -> int:

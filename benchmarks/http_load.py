@@ -8,17 +8,21 @@ The skill runs exactly as `secure-base serve --dev` runs it: the same command, g
 request logging on at INFO into a file. Development mode changes only verification (no signature or timestamp
 checks) and the bind address (loopback), so it is what can be driven without Alexa's signing key;
 benchmarks/turn_cost.py measures verification. The baseline is benchmarks/bare_server.py: a Flask endpoint that
-parses the JSON and answers a fixed envelope, under the same gunicorn options, started in the same run.
+parses the JSON and answers a fixed envelope, under the same gunicorn options, started in the same run; the
+hello skill (benchmarks/hello.py) behind the same Flask and gunicorn is shown too, as the floor for any
+ask-sdk skill.
 
 wrk (a separate process) replays envelopes recorded from simulated conversations (benchmarks/traffic.py), so
-each carries real session attributes. At each concurrency level both servers get a warm-up, then timed rounds
-that alternate between them, so both see the same machine noise; latency histograms are merged over the rounds.
+each carries real session attributes (the hello skill gets only the LaunchRequests among them). At each
+concurrency level every server gets a warm-up, then timed rounds that rotate among the servers, so all see the
+same machine noise; latency histograms are merged over the rounds.
 Goals: requests/s at least 0.6x the bare endpoint's, p99 at most 2x its p99.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import subprocess
@@ -42,17 +46,19 @@ THROUGHPUT_GOAL = 0.6
 P99_GOAL = 2.0
 
 
-def record_bodies(folder: Path, count: int) -> Path:
-    """Envelopes from simulated conversations with an in-process app, one JSON body per line."""
+def record_bodies(folder: Path, count: int) -> tuple[Path, Path]:
+    """Envelopes from simulated conversations with an in-process app, one JSON body per line; and a second
+    file with only the LaunchRequests among them, for the hello skill, which answers nothing else."""
     settings = Settings(dev=True, data_dir=folder / "recording")
     library = load_checked_library(settings)
     client = create_app(settings, library=library).test_client()
     traffic = Traffic(library.locales["en-US"], people=300, seed=2)
     bodies = traffic.bodies(count, lambda body: client.post("/alexa", data=body,
                                                             content_type="application/json").get_json())
-    path = folder / "bodies.jsonl"
-    path.write_bytes(b"\n".join(bodies) + b"\n")
-    return path
+    every, launches = folder / "bodies.jsonl", folder / "launches.jsonl"
+    every.write_bytes(b"\n".join(bodies) + b"\n")
+    launches.write_bytes(b"\n".join(b for b in bodies if b'"type":"LaunchRequest"' in b) + b"\n")
+    return every, launches
 
 
 @dataclass
@@ -92,7 +98,8 @@ def wrk(url: str, bodies: Path, connections: int, seconds: int, into: Load | Non
     into.latency_us.update({value: count for value, count in run["latency_us"]})
 
 
-def figures_for(connections: int, skill: Load, bare: Load) -> list[Figure]:
+def figures_for(connections: int, loads: dict[str, Load]) -> list[Figure]:
+    skill, bare, hello = loads["skill"], loads["bare"], loads["hello"]
     level = f"c={connections}"
     figures = [
         Figure("http_load", f"{level} requests/s", skill.rps, bare.rps, "req/s", f">= {THROUGHPUT_GOAL:g}x bare",
@@ -100,6 +107,7 @@ def figures_for(connections: int, skill: Load, bare: Load) -> list[Figure]:
         Figure("http_load", f"{level} p50", skill.percentile_ms(0.5), bare.percentile_ms(0.5), "ms", "", None),
         Figure("http_load", f"{level} p99", skill.percentile_ms(0.99), bare.percentile_ms(0.99), "ms",
                f"<= {P99_GOAL:g}x bare", skill.percentile_ms(0.99) <= P99_GOAL * bare.percentile_ms(0.99)),
+        Figure("http_load", f"{level} requests/s vs hello skill", skill.rps, hello.rps, "req/s", "", None),
     ]
     if skill.errors:
         figures.append(Figure("http_load", f"{level} errors (non-2xx, socket)", skill.errors, bare.errors, "",
@@ -120,28 +128,33 @@ def main() -> None:
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="http-load-") as name:
         folder = Path(name)
-        bodies = record_bodies(folder, 2000)
-        skill_port, bare_port = free_port(), free_port()
-        skill_command = [str(BIN / "secure-base"), "serve", "--dev", "--port", str(skill_port),
-                         "--workers", str(args.workers)]
-        bare_command = [sys.executable, str(HERE / "bare_server.py"), "--port", str(bare_port),
-                        "--workers", str(args.workers)]
-        with (Served(skill_command, skill_port, env={"SECURE_BASE_DATA_DIR": str(folder / "data")},
-                     log=folder / "skill.log") as skill,
-              Served(bare_command, bare_port, log=folder / "bare.log") as bare):
+        every, launches = record_bodies(folder, 2000)
+        bodies = {"bare": every, "hello": launches, "skill": every}
+        ports = {label: free_port() for label in ("bare", "hello", "skill")}
+        baseline = [sys.executable, str(HERE / "bare_server.py"), "--workers", str(args.workers), "--port"]
+        commands = {
+            "bare": [*baseline, str(ports["bare"])],
+            "hello": [*baseline, str(ports["hello"]), "--hello"],
+            "skill": [str(BIN / "secure-base"), "serve", "--dev", "--workers", str(args.workers),
+                      "--port", str(ports["skill"])],
+        }
+        with contextlib.ExitStack() as stack:
+            servers = {label: stack.enter_context(Served(command, ports[label], log=folder / f"{label}.log",
+                                                         env={"SECURE_BASE_DATA_DIR": str(folder / "data")}))
+                       for label, command in commands.items()}
             print(f"servers: {args.workers} sync gunicorn workers each; skill = `secure-base serve --dev` (SQLite, "
-                  f"request log at INFO), baseline = bare Flask JSON endpoint; per level {args.rounds} interleaved "
-                  f"rounds of {args.seconds} s on each, after a 1 s warm-up")
+                  f"request log at INFO); baselines = a bare Flask JSON endpoint and the hello skill behind Flask; "
+                  f"per level {args.rounds} interleaved rounds of {args.seconds} s on each, after a 1 s warm-up")
             for connections in LEVELS:
-                loads = {"bare": Load(), "skill": Load()}
-                for server in (bare, skill):
-                    wrk(server.url, bodies, connections, 1)
+                loads = {label: Load() for label in servers}
+                for label, server in servers.items():
+                    wrk(server.url, bodies[label], connections, 1)
                 for _ in range(args.rounds):
-                    for label, server in (("bare", bare), ("skill", skill)):
-                        wrk(server.url, bodies, connections, args.seconds, loads[label])
-                print(f"c={connections}: skill {loads['skill'].requests} requests, {loads['skill'].errors} errors; "
-                      f"bare {loads['bare'].requests} requests, {loads['bare'].errors} errors")
-                figures += figures_for(connections, loads["skill"], loads["bare"])
+                    for label, server in servers.items():
+                        wrk(server.url, bodies[label], connections, args.seconds, loads[label])
+                print(f"c={connections}: " + "; ".join(f"{label} {load.requests} requests, {load.errors} errors"
+                                                       for label, load in loads.items()))
+                figures += figures_for(connections, loads)
     report(figures, args.json)
 
 

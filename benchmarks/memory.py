@@ -2,8 +2,10 @@
 
 Run from the project root:  .venv/bin/python benchmarks/memory.py [--requests 50000] [--checkpoint 10000]
 
-Each side runs in its own fresh process (the two side by side), which plays one worker: it builds the app and sends it requests
-through Flask's test client, in process. The skill's process runs create_app in development mode with a
+Each side runs in its own fresh process (the two side by side), which plays one worker: it builds the app and
+sends it requests through Flask's test client, in process. Everything the process maps and touches is counted,
+so this is an upper bound: a forked gunicorn worker's RSS leaves out shared-library pages until it touches them
+itself (benchmarks/soak.py reads real workers). The skill's process runs create_app in development mode with a
 temporary SQLite store and answers the realistic mix of benchmarks/traffic.py (300 simulated people); the
 baseline's process runs the hello skill (benchmarks/hello.py) behind a Flask route and answers LaunchRequests.
 At the checkpoint and at the end each reports VmRSS and VmHWM (peak) from /proc and the count of live Python
@@ -94,8 +96,8 @@ def child(kind: str, checkpoint: int, total: int) -> None:
             one()
             if done in (checkpoint, total):
                 gc.collect()
-                rss, peak = memory_mb()
-                readings[str(done)] = {"rss": rss, "peak": peak, "objects": len(gc.get_objects())}
+                memory = memory_mb()
+                readings[str(done)] = {"rss": memory.rss, "peak": memory.peak, "objects": len(gc.get_objects())}
     print(json.dumps(readings))
 
 

@@ -34,7 +34,7 @@ from benchmarks.hello import HelloSkill  # noqa: E402
 from benchmarks.traffic import Traffic  # noqa: E402
 from skill.alexa import build_runner, envelopes  # noqa: E402
 from skill.settings import Settings  # noqa: E402
-from skill.store.sqlite import SqliteStore  # noqa: E402
+from skill.store import open_store  # noqa: E402
 from skill.web.app import build_verifier, load_checked_library  # noqa: E402
 from tests.pki import CHAIN_URL, FakeFetch, TestPKI  # noqa: E402
 
@@ -67,7 +67,7 @@ class Pipeline:
         settings = Settings(dev=False, skill_ids=(SKILL_ID,), ca_bundle=bundle, data_dir=folder / "data")
         library = load_checked_library(settings)
         self.content = library.locales["en-US"]
-        self.store = SqliteStore(folder / "data" / "bench.sqlite3")
+        self.store = open_store(settings)  # SQLite in data_dir, configured as in production
         self.verifier = build_verifier(settings, FakeFetch({CHAIN_URL: pki.chain()}))
         self.runner = build_runner(settings, library, store=self.store)
         self.now = pki.now
