@@ -25,7 +25,7 @@ def flask_app(body: bytes, stamps: dict[str, float]) -> None:
 
     from skill.settings import Settings
     from skill.web import create_app
-    from skill.web.app import load_checked_library
+    from skill.alexa import load_checked_library
 
     stamps["imported"] = time.monotonic()
     settings = Settings.from_env(os.environ, dev=True)

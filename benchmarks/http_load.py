@@ -38,7 +38,7 @@ from benchmarks.common import BIN, Figure, Served, free_port, report  # noqa: E4
 from benchmarks.traffic import Traffic  # noqa: E402
 from skill.settings import Settings  # noqa: E402
 from skill.web import create_app  # noqa: E402
-from skill.web.app import load_checked_library  # noqa: E402
+from skill.alexa import load_checked_library  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 LEVELS = (1, 8, 32)

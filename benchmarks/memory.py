@@ -38,7 +38,7 @@ def skill_worker(folder: Path) -> Callable[[], None]:
     from benchmarks.traffic import Traffic
     from skill.settings import Settings
     from skill.web import create_app
-    from skill.web.app import load_checked_library
+    from skill.alexa import load_checked_library
 
     settings = Settings(dev=True, data_dir=folder)
     library = load_checked_library(settings)

@@ -35,7 +35,8 @@ from benchmarks.traffic import Traffic  # noqa: E402
 from skill.alexa import build_runner, envelopes  # noqa: E402
 from skill.settings import Settings  # noqa: E402
 from skill.store import open_store  # noqa: E402
-from skill.web.app import build_verifier, load_checked_library  # noqa: E402
+from skill.alexa import load_checked_library
+from skill.web.app import build_verifier  # noqa: E402
 from tests.pki import CHAIN_URL, FakeFetch, TestPKI  # noqa: E402
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"

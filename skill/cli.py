@@ -23,7 +23,7 @@ def _settings(args: argparse.Namespace, **overrides: Any) -> Settings:
 
 
 def _library(settings: Settings) -> Library:
-    from skill.web.app import load_checked_library
+    from skill.alexa import load_checked_library
 
     return load_checked_library(settings)
 

@@ -2,8 +2,8 @@
 
 Alexa invokes the function directly, so there is no signature to check: the Lambda trigger's skill ID
 verification and the runner's own skill ID check (``SECURE_BASE_SKILL_IDS``) guard it instead.
-The runner is built on the first invocation and reused while the execution environment lives. The content
-loader and the log lines are shared with the web server, so Flask is imported, but no app is built.
+The runner is built on the first invocation and reused while the execution environment lives. Flask is never
+imported here: the content loader and the request log live in ``skill.alexa``, shared with the web server.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from skill.alexa import RequestRejected, SkillRunner, build_runner
 from skill.settings import Settings
-from skill.web.app import load_checked_library
-from skill.web.request_log import log_rejection, log_request
+from skill.alexa import load_checked_library
+from skill.alexa.request_log import log_rejection, log_request
 
 _runner: SkillRunner | None = None
 _lock = threading.Lock()

@@ -7,7 +7,7 @@ import pytest
 from skill.content import Library
 from skill.settings import Settings
 from skill.web import create_app
-from skill.web.app import load_checked_library
+from skill.alexa import load_checked_library
 from tests.alexa_client import AlexaClient
 
 

@@ -13,7 +13,7 @@ import yaml
 from skill.cli import main
 from skill.content import ContentError, load_library
 from skill.settings import Settings
-from skill.web.app import load_checked_library
+from skill.alexa import load_checked_library
 
 REAL_CONTENT = Settings().content_dir
 

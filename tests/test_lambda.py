@@ -111,3 +111,12 @@ def test_settings_come_from_the_environment_with_real_content(monkeypatch, devic
     other = Device(skill_id="amzn1.ask.skill.someone-else")
     with pytest.raises(lambda_function.InvalidRequest):
         lambda_function.handler(envelopes.envelope(envelopes.launch_request(other), other), None)
+
+
+def test_the_lambda_entry_point_does_not_import_flask() -> None:
+    """Cold start on Lambda pays only for what it uses: no web framework."""
+    import subprocess
+    import sys
+
+    code = "import sys, skill.lambda_function; print('flask' in sys.modules or 'werkzeug' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

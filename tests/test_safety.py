@@ -26,7 +26,7 @@ from skill.content import ContentError
 from skill.content.ssml import plain_text
 from skill.settings import Settings
 from skill.web import create_app
-from skill.web.app import load_checked_library
+from skill.alexa import load_checked_library
 from tests.alexa_client import AlexaClient, Reply
 
 CONTENT = Settings().content_dir

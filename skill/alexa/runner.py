@@ -28,8 +28,8 @@ from skill.alexa.privacy import hash_user_id
 from skill.alexa.serializer import EnvelopeSerializer
 from skill.alexa.shape import application_ids, envelope_problem, user_id
 from skill.alexa.timezone import TimedApiClient, TimeZoneLookup, settings_api_time_zone
-from skill.content import Library
-from skill.dialogue import DialogueState
+from skill.content import Library, load_library
+from skill.dialogue import DialogueState, check_content
 from skill.settings import Settings
 from skill.store import Store, open_store
 
@@ -104,6 +104,14 @@ def _persistence_status(payload: dict[str, Any]) -> str | None:
     body = payload["request"].get("body")
     status = body.get("userInformationPersistenceStatus") if isinstance(body, dict) else None
     return status if status in ("PERSISTED", "NOT_PERSISTED") else None
+
+
+def load_checked_library(settings: Settings) -> Library:
+    """Load the content and check it against the dialogue; raises ContentError naming file and path."""
+    library = load_library(settings.content_dir)
+    for content in library.all_contents():
+        check_content(content)
+    return library
 
 
 def build_runner(settings: Settings, library: Library, *, store: Store | None = None,

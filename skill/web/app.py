@@ -10,25 +10,16 @@ from datetime import datetime, timezone
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from skill.alexa import RequestRejected, build_runner
+from skill.alexa import RequestRejected, build_runner, load_checked_library
+from skill.alexa.request_log import log_rejection, log_request
 from skill.alexa.timezone import TimeZoneLookup, settings_api_time_zone
-from skill.content import Library, load_library
+from skill.content import Library
 from skill.content.records import DEFAULT_LOCALE
-from skill.dialogue import check_content
 from skill.settings import Settings, SettingsError
 from skill.store import Store, StoreError
-from skill.web.certificates import Fetch, https_fetcher, load_trust_roots
 from skill.web import feed
-from skill.web.request_log import log_rejection, log_request
+from skill.web.certificates import Fetch, https_fetcher, load_trust_roots
 from skill.web.verification import RequestVerifier, VerificationError
-
-
-def load_checked_library(settings: Settings) -> Library:
-    """Load the content and check it against the dialogue; raises ContentError naming file and path."""
-    library = load_library(settings.content_dir)
-    for content in library.all_contents():
-        check_content(content)
-    return library
 
 
 def _read_body(limit: int) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from skill.alexa import TurnRecord
+from skill.alexa.handlers import TurnRecord
 
 log = logging.getLogger("skill.requests")
 
