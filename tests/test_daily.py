@@ -149,3 +149,34 @@ def test_the_principle_is_spoken_with_its_number(alexa, content, moment) -> None
     alexa.moment = moment
     reply = alexa.intent("DailyPrincipleIntent")
     assert str(principle.number) in reply.text
+
+
+def test_the_settings_api_answer_sets_the_local_day_through_the_sdk(settings, library, monkeypatch) -> None:
+    """The real path: the SDK's UPS service client, our timed client, a faked HTTPS answer."""
+    import io
+
+    asked = []
+
+    class Answer(io.BytesIO):
+        status = 200
+        headers = {"Content-Type": "application/json"}
+
+        def __enter__(self):  # noqa: ANN204
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    def urlopen(request, timeout):  # noqa: ANN001, ANN202
+        asked.append((request.full_url, request.get_header("Authorization"), timeout))
+        return Answer(b'"Pacific/Auckland"')
+
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    app = create_app(settings, library=library)
+    alexa = AlexaClient(app.test_client(), device=Device(api_access_token="token-1"))
+    first = _today(alexa, DAY_ONE.replace(hour=9))
+    later = _today(alexa, DAY_ONE.replace(hour=23, minute=30))
+    assert later != first, "23:30 UTC is the next day in Auckland"
+    url, auth, timeout = asked[0]
+    assert url.endswith(f"/v2/devices/{alexa.device.device_id}/settings/System.timeZone")
+    assert auth == "Bearer token-1" and timeout < 1

@@ -46,8 +46,35 @@ def test_without_an_access_token_the_api_is_not_called() -> None:
     assert ups.asked == []
 
 
-def test_every_call_has_a_timeout_under_a_second() -> None:
-    client = TimedApiClient()
-    method = client._resolve_method(ApiClientRequest(method="GET", url="https://example.invalid"))
-    assert method.keywords == {"timeout": TIMEOUT_SECONDS}
+def test_every_call_has_a_timeout_under_a_second(monkeypatch) -> None:
+    seen = {}
+
+    def fake_urlopen(request, timeout):  # noqa: ANN001, ANN202
+        seen.update(url=request.full_url, timeout=timeout, auth=request.get_header("Authorization"))
+        raise TimeoutError("slow")
+
+    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
+    request = ApiClientRequest(method="GET", url="https://api.amazonalexa.com/v2/devices/d/settings/System.timeZone",
+                               headers=[("Authorization", "Bearer t")])
+    with pytest.raises(ApiClientException):
+        TimedApiClient().invoke(request)
+    assert seen == {"url": request.url, "timeout": TIMEOUT_SECONDS, "auth": "Bearer t"}
     assert TIMEOUT_SECONDS < 1
+
+
+def test_an_error_status_comes_back_for_the_service_client_to_raise(monkeypatch) -> None:
+    import io
+    import urllib.error
+    from email.message import Message
+
+    def refuse(request, timeout):  # noqa: ANN001, ANN202
+        raise urllib.error.HTTPError(request.full_url, 403, "Forbidden", Message(), io.BytesIO(b"{}"))
+
+    monkeypatch.setattr("urllib.request.urlopen", refuse)
+    response = TimedApiClient().invoke(ApiClientRequest(method="GET", url="https://api.amazonalexa.com/x", headers=[]))
+    assert response.status_code == 403
+
+
+def test_plain_http_is_refused() -> None:
+    with pytest.raises(ApiClientException):
+        TimedApiClient().invoke(ApiClientRequest(method="GET", url="http://api.amazonalexa.com/x", headers=[]))
