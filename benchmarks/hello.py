@@ -1,7 +1,7 @@
 """The baseline skill: the least an ask-sdk-core skill can do, answering a LaunchRequest with "Hello."
 
-It is invoked the way skill.alexa.runner.SkillRunner invokes the real skill: parse the body, deserialize the
-envelope (from JSON text), invoke, serialize the response, and dump it to JSON bytes.
+It is invoked the way a stock ask-sdk-core skill behind a web route is: parse the body, deserialize the envelope
+with the SDK's DefaultSerializer (from JSON text), invoke, serialize the response, and dump it to JSON bytes.
 """
 
 from __future__ import annotations

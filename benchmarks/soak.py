@@ -45,13 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import BIN, Figure, Memory, Served, free_port, memory_mb, percentile, report  # noqa: E402
 from benchmarks.traffic import SESSIONS as MIXED_SESSIONS  # noqa: E402
 from benchmarks.traffic import SimulatedUser  # noqa: E402
+from skill.alexa import load_checked_library  # noqa: E402
 from skill.alexa.envelopes import Device  # noqa: E402
 from skill.alexa.privacy import hash_user_id  # noqa: E402
 from skill.dialogue import DialogueState  # noqa: E402
 from skill.settings import Settings  # noqa: E402
 from skill.store import SQLITE_FILE_NAME  # noqa: E402
 from skill.store.sqlite import SqliteStore  # noqa: E402
-from skill.alexa import load_checked_library  # noqa: E402
 
 DAILY = "DailyPrincipleIntent"
 SESSIONS = (*(s for s in MIXED_SESSIONS if DAILY not in s), ("LaunchRequest", DAILY), (DAILY,), (DAILY,))

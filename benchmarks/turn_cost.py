@@ -32,10 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import Figure, percentile, report  # noqa: E402
 from benchmarks.hello import HelloSkill  # noqa: E402
 from benchmarks.traffic import Traffic  # noqa: E402
-from skill.alexa import build_runner, envelopes  # noqa: E402
+from skill.alexa import build_runner, envelopes, load_checked_library  # noqa: E402
 from skill.settings import Settings  # noqa: E402
 from skill.store import open_store  # noqa: E402
-from skill.alexa import load_checked_library
 from skill.web.app import build_verifier  # noqa: E402
 from tests.pki import CHAIN_URL, FakeFetch, TestPKI  # noqa: E402
 
