@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 
 SITUATION_MATCH_CUTOFF = 0.72
@@ -32,7 +33,7 @@ class SafetyScreen:
     def __init__(self, screen: Mapping[str, tuple[str, ...]]) -> None:
         # Self-harm is checked first: when both match, the crisis line is the safer first answer.
         kinds = sorted(screen, key=lambda kind: kind != "self_harm")
-        self._patterns = [(kind, _pattern(screen[kind])) for kind in kinds if screen[kind]]
+        self._patterns = [(kind, _pattern(tuple(screen[kind]))) for kind in kinds if screen[kind]]
 
     def check(self, text: str) -> str | None:
         said = words(text)
@@ -63,6 +64,7 @@ class SituationMatcher:
         return self._owner[close[0]] if close else None
 
 
+@lru_cache(maxsize=8)
 def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
     """One expression for a list of phrases: each phrase's words in order, a few other words allowed between."""
     gap = rf"(?: \S+){{0,{MAX_GAP_WORDS}}} "
