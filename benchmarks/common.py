@@ -30,7 +30,8 @@ def percentile(samples: Sequence[float], fraction: float) -> float:
 class Figure:
     """One measured figure, its baseline from the same run, and the goal it is judged against.
 
-    ``ratio`` is value / baseline. ``met`` is None for a figure that has no goal of its own.
+    ``ratio`` is value / baseline, when both are positive (a growth can be negative). ``met`` is None for a
+    figure that has no goal of its own.
     """
 
     benchmark: str
@@ -43,7 +44,7 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
-        return None if self.baseline is None or self.baseline <= 0 else self.value / self.baseline
+        return None if self.baseline is None or self.baseline <= 0 or self.value < 0 else self.value / self.baseline
 
     def row(self) -> str:
         """A Markdown table row: benchmark | figure | value | baseline | ratio | goal | verdict."""
