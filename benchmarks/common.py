@@ -132,7 +132,7 @@ class Served:
         raise RuntimeError(f"{self.command[0]} did not answer /healthz within {self._ready_timeout:.0f} s")
 
     def expected_workers(self) -> int:
-        """The worker count given on the command line (``--workers N``), or gunicorn's default of 2."""
+        """The worker count given on the command line (``--workers N``), or `secure-base serve`'s default of 2."""
         return int(self.command[self.command.index("--workers") + 1]) if "--workers" in self.command else 2
 
     def worker_pids(self) -> list[int]:

@@ -54,6 +54,7 @@ from skill.store import SQLITE_FILE_NAME  # noqa: E402
 from skill.store.sqlite import SqliteStore  # noqa: E402
 
 DAILY = "DailyPrincipleIntent"
+# The mixed sessions without their daily ones, then daily sessions, the one-shot twice as likely.
 SESSIONS = (*(s for s in MIXED_SESSIONS if DAILY not in s), ("LaunchRequest", DAILY), (DAILY,), (DAILY,))
 FIRST_DAY = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 CHECKPOINTS = (10_000, 30_000)

@@ -44,8 +44,8 @@ GOAL = 2.0
 AREAS = (  # (where a function lives, by a fragment of its file or name) -> the area its own time counts to
     ("dateutil", "dateutil (ask-sdk parsing request.timestamp)"),
     ("ask_sdk", "ask-sdk (deserialize, dispatch, serialize)"),
-    ("dataclasses.py", "dataclasses.asdict and copy.deepcopy"),
-    ("copy.py", "dataclasses.asdict and copy.deepcopy"),
+    ("dataclasses.py", "dataclasses and copy (replace, asdict, deepcopy)"),
+    ("copy.py", "dataclasses and copy (replace, asdict, deepcopy)"),
     ("/skill/dialogue/", "skill.dialogue (state machine, phrasing)"),
     ("/skill/store/", "skill.store (profile JSON, compare-and-set)"),
     ("sqlite3", "sqlite3 (SQLite calls)"),
