@@ -45,6 +45,8 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "errorlog": "-",
         "loglevel": settings.log_level.lower(),
         "proc_name": "secure-base",
+        # No shared ~/.gunicorn control socket: two servers on one host would take it from each other.
+        "control_socket_disable": True,
     }
 
 
