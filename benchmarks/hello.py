@@ -7,6 +7,7 @@ with the SDK's DefaultSerializer (from JSON text), invoke, serialize the respons
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -38,3 +39,18 @@ class HelloSkill:
         envelope = self._serializer.deserialize(json.dumps(payload), RequestEnvelope)
         response = self._skill.invoke(request_envelope=envelope, context=None)
         return json.dumps(self._serializer.serialize(response)).encode()
+
+
+def hello_app() -> Any:
+    """The hello skill behind a bare Flask route, as the Flask baselines serve it."""
+    from flask import Flask, request
+    from flask import Response as HttpResponse
+
+    skill = HelloSkill()
+    app = Flask(__name__)
+
+    @app.post("/alexa")
+    def alexa() -> HttpResponse:
+        return HttpResponse(skill.answer(request.get_data()), mimetype="application/json")
+
+    return app

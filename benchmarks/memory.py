@@ -57,18 +57,9 @@ def skill_worker(folder: Path) -> Callable[[], None]:
 
 def hello_worker(folder: Path) -> Callable[[], None]:
     """One LaunchRequest to the hello skill behind a Flask route, per call."""
-    from flask import Flask, Response, request
+    from benchmarks.hello import hello_app
 
-    from benchmarks.hello import HelloSkill
-
-    skill = HelloSkill()
-    app = Flask(__name__)
-
-    @app.post("/alexa")
-    def alexa() -> Response:
-        return Response(skill.answer(request.get_data()), mimetype="application/json")
-
-    client = app.test_client()
+    client = hello_app().test_client()
     body = json.dumps({
         "version": "1.0",
         "session": {"new": True, "sessionId": "s", "application": {"applicationId": "a"}, "attributes": {},
